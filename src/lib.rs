@@ -1,0 +1,40 @@
+//! resetflow: the parts of an account-recovery flow that must be done right.
+//!
+//! This crate is the library behind the resetflow recovery server and npm
+//! package. It compiles natively and to `wasm32-unknown-unknown`, so the same
+//! code judges user input in the browser and on the server.
+//!
+//! What it gives you:
+//!
+//! - [`captcha`]: distorted numeric image captchas rendered to PNG, designed
+//!   against an attacker who has this source code and can train a model.
+//! - [`token`]: stateless challenge tokens (HMAC-SHA256) binding a nonce, an
+//!   expiry and the answer, verified in constant time and exactly once.
+//! - [`identifier`]: one parser for "e-mail, phone number or account ID",
+//!   with stable error codes and localised messages.
+//!
+//! What it deliberately does not do: it performs no I/O. Time and randomness
+//! are parameters ([`Timestamp`], any [`rand_core::RngCore`]), storage of used
+//! nonces sits behind a trait, and delivery of codes belongs to the server.
+//!
+//! # Features
+//!
+//! - `captcha` (default): the image captcha engine and its PNG encoder.
+//! - `serde`: `Serialize`/`Deserialize` on public data types.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+/// Numeric image captchas: layout, distortion, rasterisation and PNG output.
+#[cfg(feature = "captcha")]
+pub mod captcha;
+/// The clock: the one place that reads real time, natively and in wasm.
+mod clock;
+/// Identifiers a user types to find their account: e-mail, phone, account ID.
+pub mod identifier;
+/// The languages user-facing messages come in.
+pub mod locale;
+/// Stateless, signed, single-use challenge tokens.
+pub mod token;
+
+pub use clock::Timestamp;
+pub use locale::Locale;
