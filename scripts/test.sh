@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every check resetflow has: formatting,
+# clippy (warnings denied, native and wasm32), the native test suites, the
+# shared logic in headless Chromium, bounded fuzzing, and the OCR audit.
+#
+#   scripts/test.sh            everything
+#   FUZZ_SECONDS=60 scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+
+step "setup"
+scripts/setup.sh
+
+step "format"
+cargo fmt --all --check
+
+step "clippy (native, all targets)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "clippy (wasm32 library)"
+cargo clippy -p resetflow --lib --target wasm32-unknown-unknown --locked -- -D warnings
+
+step "native tests"
+cargo test --workspace --locked
+
+step "browser tests (headless Chromium)"
+CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
+  cargo test -p resetflow --target wasm32-unknown-unknown --locked --test wasm_shared
+
+step "fuzzing (${FUZZ_SECONDS:-30} s per target)"
+tools/fuzz.sh "${FUZZ_SECONDS:-30}"
+
+step "OCR audit (Tesseract against 300 default captchas)"
+tools/ocr_audit.sh --max-rate 0.5
+
+step "all checks passed"
