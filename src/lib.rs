@@ -33,6 +33,8 @@ mod clock;
 pub mod identifier;
 /// The languages user-facing messages come in.
 pub mod locale;
+/// New passwords: the policy they must meet and strength guidance.
+pub mod password;
 /// Stateless, signed, single-use challenge tokens.
 pub mod token;
 
