@@ -288,3 +288,37 @@ fn contains_identifier(folded: &str, identifiers: &[&str]) -> bool {
             .any(|fragment| folded.contains(fragment))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `normalise` checks characters before NFKC on the claim that NFKC
+    /// never turns an allowed character into a refused one. Check every
+    /// Unicode scalar value.
+    #[test]
+    fn nfkc_never_produces_a_refused_character() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if is_invalid_char(c) {
+                continue;
+            }
+            let s: &str = c.encode_utf8(&mut buf);
+            assert!(
+                !s.nfkc().any(is_invalid_char),
+                "U+{:04X} normalises to a refused character",
+                u32::from(c)
+            );
+        }
+    }
+
+    #[test]
+    fn refused_non_controls_are_66_noncharacters_and_2_separators() {
+        let count = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_invalid_char(c) && !c.is_control())
+            .count();
+        // 32 in U+FDD0..U+FDEF, 2 per plane for 17 planes, plus U+2028/U+2029.
+        assert_eq!(count, 32 + 34 + 2);
+    }
+}

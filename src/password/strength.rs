@@ -9,7 +9,9 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::{contains_identifier, is_common_folded, MAX_INPUT_BYTES, MAX_LEN, MIN_LEN};
+use super::{
+    contains_identifier, is_common_folded, is_invalid_char, MAX_INPUT_BYTES, MAX_LEN, MIN_LEN,
+};
 use crate::Locale;
 
 /// Score thresholds in estimated bits: below the first is 0, at or above the
@@ -27,10 +29,6 @@ const HINT_MIX_BELOW: usize = 16;
 /// What a whole common-list entry found inside a password is worth, in bits:
 /// about log2 of the 30,000 entries of the source list.
 const COMMON_ENTRY_BITS: f64 = 15.0;
-
-/// What a predictable character (a repeat, the next step of a sequence or a
-/// keyboard row, a repeated block) is worth, in bits.
-const PREDICTABLE_BITS: f64 = 1.0;
 
 /// Keyboard rows (QWERTY, QWERTZ, AZERTY and the digit row); four or more
 /// neighbouring keys in either direction count as a pattern.
@@ -153,11 +151,12 @@ impl Hint {
 ///
 /// How the score comes about:
 ///
-/// 1. Score 0 with a hint if the password is shorter than [`MIN_LEN`], is in
-///    the common list, or contains an identifier.
+/// 1. Score 0 if [`Policy::check`](super::Policy::check) would refuse the
+///    password for its length, characters, the common list or an identifier
+///    (with a hint for the last three that the user can act on).
 /// 2. Otherwise each character is worth log2 of the size of the character
 ///    classes in use (lower case 26, upper case 26, digits 10, ASCII symbols
-///    and space 33, anything else 100), except predictable ones, worth 1 bit:
+///    and space 33, anything else 100), except predictable ones, worth nothing:
 ///    the third and later characters of a run of one character (`aaa`) or of
 ///    steps of one code point (`abc`, `321`), the third and later keys of
 ///    four or more neighbours on a keyboard row (`qwer`), and everything
@@ -191,7 +190,11 @@ pub fn estimate(password: &str, identifiers: &[&str]) -> Strength {
     if chars.len() < HINT_LONGER_BELOW {
         hints.push(Hint::Longer);
     }
-    refused |= chars.len() < MIN_LEN;
+    // Whatever `check` refuses scores 0, hint or not.
+    refused |= chars.len() < MIN_LEN
+        || chars.len() > MAX_LEN
+        || cut < password.len()
+        || chars.iter().any(|&c| is_invalid_char(c));
 
     let classes = Classes::of(&chars);
     if classes.count() < 3 && chars.len() < HINT_MIX_BELOW {
@@ -210,10 +213,10 @@ pub fn estimate(password: &str, identifiers: &[&str]) -> Strength {
         0
     } else {
         let per_char = classes.pool().log2();
-        let mut bits: f64 = predictable
-            .iter()
-            .map(|&p| if p { PREDICTABLE_BITS } else { per_char })
-            .sum();
+        // A predictable character is worth nothing: a guesser who tries
+        // runs and rows gets it with the ones before it.
+        let free = predictable.iter().filter(|&&p| !p).count();
+        let mut bits = free as f64 * per_char;
         if padded_common {
             // Replace what the entry's characters were worth by what picking
             // one entry from the list is worth.
