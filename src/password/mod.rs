@@ -1,12 +1,19 @@
 //! The new password at the end of account recovery: the rules it must meet,
 //! and strength guidance while the user types.
 //!
-//! [`Policy::check`] takes what the user typed twice and the account's
-//! identifiers, and either returns the [`NewPassword`] to hash (the server
-//! uses argon2id) or says why not with a [`PasswordError`], which has a
-//! stable code and a localised message. [`estimate`] gives a cheap 0 to 4
-//! [`Strength`] score with [`Hint`]s for the form; it is guidance and decides
+//! [`Policy::check`](crate::password::Policy::check) takes what the user
+//! typed twice and the account's identifiers, and either returns the
+//! [`NewPassword`](crate::password::NewPassword) to hash (the server uses
+//! argon2id) or says why not with a
+//! [`PasswordError`](crate::password::PasswordError), which has a stable code
+//! and a localised message. [`estimate`](crate::password::estimate) gives a
+//! cheap 0 to 4 [`Strength`](crate::password::Strength) score with
+//! [`Hint`](crate::password::Hint)s for the form; it is guidance and decides
 //! nothing.
+//!
+//! Links in these module docs are written out in full (`crate::password::`)
+//! because rustdoc resolves them from `lib.rs`, where the module's outer doc
+//! line sits.
 //!
 //! # The rules (SPEC section 5)
 //!
@@ -14,18 +21,21 @@
 //!   anything else, and that form is what is counted, compared and returned
 //!   for hashing. Without it, `ｐａｓｓｗｏｒｄ` (full-width) would pass the list
 //!   check, and the same password typed on two keyboards (a precomposed `é`
-//!   against `e` + U+0301) would hash differently. NFKC is what RFC 8265
-//!   (PRECIS `OpaqueString`) and NIST SP 800-63B 5.1.1.2 ask for.
+//!   against `e` + U+0301) would hash differently. NIST SP 800-63B 5.1.1.2
+//!   recommends NFKC or NFKD; NFKC (rather than the NFC of RFC 8265
+//!   `OpaqueString`) also folds full-width and other compatibility forms.
 //! - **Length** 8 to 128 characters, counted in Unicode scalar values
 //!   (`char`s) of the NFKC form, as NIST SP 800-63B counts "each Unicode code
 //!   point as a single character". Not grapheme clusters: an emoji with a
 //!   skin tone counts as 2, and a base letter with a combining mark that has
-//!   no precomposed form counts as 2. Input over [`MAX_INPUT_BYTES`] is
-//!   refused as too long before it is normalised.
+//!   no precomposed form counts as 2. Input over
+//!   [`MAX_INPUT_BYTES`](crate::password::MAX_INPUT_BYTES) is refused as too
+//!   long before it is normalised.
 //! - **Characters.** Control characters (Unicode `Cc`: C0, DEL, C1), the line
 //!   and paragraph separators U+2028 and U+2029, and Unicode noncharacters
 //!   are refused. Spaces are allowed and kept: nothing is trimmed.
-//! - **Letters and digits** (off by default, [`Policy::letters_and_digits`]):
+//! - **Letters and digits** (off by default,
+//!   [`Policy::letters_and_digits`](crate::password::Policy::letters_and_digits)):
 //!   at least one alphabetic character (any script, so `密码` counts) and one
 //!   numeric character (any script, after NFKC).
 //! - **Identifier.** The password must not contain one of the account's
@@ -33,10 +43,11 @@
 //!   identifier the caller passes (e-mail local part, full e-mail, phone
 //!   number, national digits, account ID) the banned fragments are the whole
 //!   string and each run of letters and digits in it, each only if it is at
-//!   least [`IDENTIFIER_FRAGMENT_MIN`] (4) characters long. So for
-//!   `jo.smith` the fragments are `jo.smith` and `smith`, but not `jo`: a
-//!   short local part must not ban every password containing two common
-//!   letters.
+//!   least [`IDENTIFIER_FRAGMENT_MIN`](crate::password::IDENTIFIER_FRAGMENT_MIN)
+//!   (4) characters long. So for `jo.smith` the fragments are `jo.smith` and
+//!   `smith`, but not `jo`: a short local part must not ban every password
+//!   containing two common letters. Reversed or leet-spelt identifiers are
+//!   not looked for.
 //! - **Common passwords** (feature `common-passwords`, on by default): the
 //!   lower-cased NFKC form must not be in a list of the 30,000 most common
 //!   passwords of the zxcvbn project (MIT). The list ships only its entries of
@@ -44,7 +55,8 @@
 //!   is searched in place, without allocation. Without the feature this rule
 //!   is not applied; a server should keep it on.
 //! - **Confirmation.** The confirmation is normalised the same way and
-//!   compared in constant time; a difference is [`PasswordError::Mismatch`].
+//!   compared in constant time; a difference is
+//!   [`PasswordError::Mismatch`](crate::password::PasswordError::Mismatch).
 //!
 //! # Example
 //!
