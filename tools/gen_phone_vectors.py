@@ -22,6 +22,7 @@ mapped to resetflow's error codes by `verdict()` below. Inputs that use
 features resetflow leaves out on purpose (letters, extensions, RFC 3966
 parameters) are never generated; the Rust unit tests cover them.
 """
+import random
 import sys
 
 import phonenumbers
@@ -108,6 +109,8 @@ def bump(d):
 
 
 def cases():
+    # Seeded, so that regenerating with the same release gives the same file.
+    rng = random.Random(20261123)
     seq = 0
     for cc in sorted(COUNTRY_CODE_TO_REGION_CODE):
         for region in COUNTRY_CODE_TO_REGION_CODE[cc]:
@@ -149,6 +152,15 @@ def cases():
                     yield "+%d%s" % (cc, nsn[1:]), None
                     yield "+%d%s" % (cc, nsn + "01"), None
                     yield "+%d%s" % (cc, bump(nsn[0]) + nsn[1:]), None
+                # Random digits after the first half of the example (mostly
+                # still the same number range, so often valid), and random
+                # digits of the same length (mostly invalid): this exercises
+                # the patterns far beyond the example numbers.
+                keep = (len(nsn) + 1) // 2
+                tail = "".join(rng.choice("0123456789") for _ in nsn[keep:])
+                yield "+%d%s" % (cc, nsn[:keep] + tail), None
+                rand = "".join(rng.choice("0123456789") for _ in nsn)
+                yield ("+%d%s" % (cc, rand), None) if not home else (rand, home)
                 if seq % 4 == 0:
                     yield fullwidth(intl), None
                 if seq % 4 == 1 and home:

@@ -465,3 +465,43 @@ mod tests {
         assert!(Metadata::parse(&two).is_err(), "out of order");
     }
 }
+
+#[cfg(test)]
+mod stress {
+    use super::*;
+
+    /// Every pattern of the table against long digit runs and mixtures:
+    /// backtracking must stay cheap on the longest subjects `parse` lets
+    /// through (64 digits). A blow-up would show as a hung test.
+    #[test]
+    fn every_pattern_on_long_subjects() {
+        let m = bundled();
+        let mut subjects: Vec<String> = (0..10u8)
+            .map(|d| char::from(b'0' + d).to_string().repeat(64))
+            .collect();
+        subjects.push("0123456789".repeat(7)[..64].to_string());
+        subjects.push("9876543210".repeat(7)[..64].to_string());
+        for t in &m.territories {
+            for s in &subjects {
+                for len in [17, 40, 64] {
+                    let s = &s[..len];
+                    let _ = t.number_type(s);
+                    let _ = t.general_matches(s);
+                    for re in [&t.idd, &t.national_prefix_for_parsing, &t.leading_digits]
+                        .into_iter()
+                        .flatten()
+                    {
+                        let _ = re.match_prefix(s);
+                        let _ = re.is_full_match(s);
+                    }
+                    for (_, d) in &t.others {
+                        let _ = d.pattern.is_full_match(s);
+                    }
+                    for d in [&t.fixed_line, &t.mobile].into_iter().flatten() {
+                        let _ = d.pattern.is_full_match(s);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -29,7 +29,7 @@
 //! let n = parse("0151 23456789", Some(de)).unwrap();
 //! assert_eq!(n.e164(), "+4915123456789");
 //! assert_eq!(n.number_type(), NumberType::Mobile);
-//! assert_eq!(parse("+49 151 234", None).unwrap_err(), PhoneError::TooShort);
+//! assert_eq!(parse("+1 650 25", None).unwrap_err(), PhoneError::TooShort);
 //! ```
 
 mod metadata;
@@ -570,6 +570,68 @@ fn region_and_type<'m>(
         })?,
     };
     Some((own, own.number_type(nsn)?))
+}
+
+/// With the `serde` feature, a [`Region`] is its two-letter code and a
+/// [`PhoneNumber`] its E.164 string; deserialising runs [`parse`], so only
+/// valid values come in.
+#[cfg(feature = "serde")]
+mod serde_impls {
+    use super::{parse, PhoneNumber, Region};
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    impl Serialize for Region {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Region {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Region, D::Error> {
+            let s = String::deserialize(d)?;
+            s.parse()
+                .map_err(|e: super::UnknownRegion| D::Error::custom(e.code()))
+        }
+    }
+
+    impl Serialize for PhoneNumber {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_str(self)
+        }
+    }
+
+    impl<'de> Deserialize<'de> for PhoneNumber {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<PhoneNumber, D::Error> {
+            let s = String::deserialize(d)?;
+            if !s.starts_with('+') {
+                return Err(D::Error::custom("phone number must be in E.164 form"));
+            }
+            parse(&s, None).map_err(|e| D::Error::custom(e.code()))
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use serde::de::value::{Error, StrDeserializer};
+        use serde::de::IntoDeserializer;
+
+        fn de<T: for<'a> Deserialize<'a>>(s: &str) -> Result<T, Error> {
+            let d: StrDeserializer<'_, Error> = s.into_deserializer();
+            T::deserialize(d)
+        }
+
+        #[test]
+        fn deserialising_validates() {
+            assert_eq!(de::<Region>("de").unwrap().as_str(), "DE");
+            assert!(de::<Region>("XX").is_err());
+            let n: PhoneNumber = de("+4915123456789").unwrap();
+            assert_eq!(n.national_number(), "15123456789");
+            assert!(de::<PhoneNumber>("+49151").is_err());
+            assert!(de::<PhoneNumber>("015123456789").is_err());
+        }
+    }
 }
 
 #[cfg(test)]
