@@ -20,6 +20,24 @@
 //! Timestamps on the wire are whole seconds since the Unix epoch (UTC), the
 //! same unit as [`crate::Timestamp`]; durations (`resend_after`,
 //! `retry_after`) are whole seconds.
+//!
+//! [`CaptchaAnswerRequest`]: crate::protocol::CaptchaAnswerRequest
+//! [`ChannelChoiceRequest`]: crate::protocol::ChannelChoiceRequest
+//! [`CodeRequest`]: crate::protocol::CodeRequest
+//! [`CreateFlowRequest`]: crate::protocol::CreateFlowRequest
+//! [`DEFAULT_PREFIX`]: crate::protocol::DEFAULT_PREFIX
+//! [`ErrorBody`]: crate::protocol::ErrorBody
+//! [`FlowObject`]: crate::protocol::FlowObject
+//! [`LoginRequest`]: crate::protocol::LoginRequest
+//! [`OutboxEntry`]: crate::protocol::OutboxEntry
+//! [`PasswordRequest`]: crate::protocol::PasswordRequest
+//! [`ReviewRequest`]: crate::protocol::ReviewRequest
+//! [`Route`]: crate::protocol::Route
+//! [`Routes`]: crate::protocol::Routes
+//! [`mask_account_id`]: crate::protocol::mask_account_id
+//! [`mask_email`]: crate::protocol::mask_email
+//! [`mask_identifier`]: crate::protocol::mask_identifier
+//! [`mask_phone`]: crate::protocol::mask_phone
 
 use core::fmt;
 

@@ -183,7 +183,15 @@ fn situations() -> Vec<Situation> {
             walk(&to_review),
             5 + 7 * 24 * 3600,
         ),
-        s("done, expired", walk(&[]), 10_000),
+        s(
+            "done, expired",
+            with(
+                &to_code,
+                &[(Event::CodeVerified, 30), (Event::PasswordSet, 40)],
+            ),
+            900,
+        ),
+        s("locked, expired", walk(&captcha_failures(5)), 10_000),
     ]
 }
 

@@ -1,6 +1,7 @@
 use core::fmt;
 
 use crate::protocol::Step;
+use crate::Locale;
 
 /// Why a flow refused an event, or why a counted answer was wrong.
 ///
@@ -100,6 +101,42 @@ impl FlowError {
         }
     }
 
+    /// The user-facing message in `locale`, for the `message` field of the
+    /// error body. Static text: numbers such as the seconds to wait travel
+    /// in their own fields (`Retry-After`, `retry_after`).
+    pub const fn message(&self, locale: Locale) -> &'static str {
+        let l = match locale {
+            Locale::En => 0,
+            Locale::De => 1,
+            Locale::Es => 2,
+            Locale::Id => 3,
+            Locale::Zh => 4,
+        };
+        MESSAGES[self.index()][l]
+    }
+
+    /// The position of the variant in [`FlowError::ALL`] and `MESSAGES`.
+    const fn index(&self) -> usize {
+        match self {
+            FlowError::Expired => 0,
+            FlowError::Completed => 1,
+            FlowError::Locked => 2,
+            FlowError::Revoked => 3,
+            FlowError::ReviewDenied => 4,
+            FlowError::WrongStep { .. } => 5,
+            FlowError::CaptchaMismatch => 6,
+            FlowError::UnknownChannel => 7,
+            FlowError::Cooldown { .. } => 8,
+            FlowError::SendLimit => 9,
+            FlowError::CodeMismatch => 10,
+            FlowError::CodeExpired => 11,
+            FlowError::CodeAttemptsExhausted => 12,
+            FlowError::ReviewContactRequired => 13,
+            FlowError::ReviewMessageRequired => 14,
+            FlowError::ReviewMessageTooLong => 15,
+        }
+    }
+
     /// For [`FlowError::Cooldown`], the seconds for `Retry-After`.
     pub const fn retry_after_secs(&self) -> Option<u64> {
         match self {
@@ -166,3 +203,160 @@ impl fmt::Display for FlowError {
 }
 
 impl std::error::Error for FlowError {}
+
+/// User-facing messages: one row per variant in [`FlowError::ALL`] order,
+/// columns en, de, es, id, zh.
+const MESSAGES: [[&str; 5]; 16] = [
+    [
+        "This recovery has expired. Please start again.",
+        "Diese Wiederherstellung ist abgelaufen. Bitte beginnen Sie erneut.",
+        "Esta recuperación ha caducado. Vuelva a empezar.",
+        "Pemulihan ini telah kedaluwarsa. Silakan mulai lagi.",
+        "此次找回已过期，请重新开始。",
+    ],
+    [
+        "This recovery is already complete.",
+        "Diese Wiederherstellung ist bereits abgeschlossen.",
+        "Esta recuperación ya se ha completado.",
+        "Pemulihan ini sudah selesai.",
+        "此次找回已完成。",
+    ],
+    [
+        "Too many wrong answers. This recovery is locked; please start again.",
+        "Zu viele falsche Eingaben. Diese Wiederherstellung ist gesperrt; bitte beginnen Sie erneut.",
+        "Demasiadas respuestas incorrectas. Esta recuperación está bloqueada; vuelva a empezar.",
+        "Terlalu banyak jawaban salah. Pemulihan ini dikunci; silakan mulai lagi.",
+        "错误次数过多，此次找回已锁定，请重新开始。",
+    ],
+    [
+        "This recovery was cancelled because the account has been recovered.",
+        "Diese Wiederherstellung wurde abgebrochen, weil das Konto bereits wiederhergestellt wurde.",
+        "Esta recuperación se canceló porque la cuenta ya se recuperó.",
+        "Pemulihan ini dibatalkan karena akun telah dipulihkan.",
+        "账号已被找回，此次找回已取消。",
+    ],
+    [
+        "Your request for a manual review was denied.",
+        "Ihre Anfrage auf manuelle Prüfung wurde abgelehnt.",
+        "Su solicitud de revisión manual fue rechazada.",
+        "Permintaan peninjauan manual Anda ditolak.",
+        "您的人工审核申请已被拒绝。",
+    ],
+    [
+        "This action does not fit the current step. Please reload the page.",
+        "Diese Aktion passt nicht zum aktuellen Schritt. Bitte laden Sie die Seite neu.",
+        "Esta acción no corresponde al paso actual. Recargue la página.",
+        "Tindakan ini tidak sesuai dengan langkah saat ini. Silakan muat ulang halaman.",
+        "此操作与当前步骤不符，请刷新页面。",
+    ],
+    [
+        "The digits do not match the image. Please try the new image.",
+        "Die Ziffern stimmen nicht mit dem Bild überein. Bitte versuchen Sie es mit dem neuen Bild.",
+        "Los dígitos no coinciden con la imagen. Pruebe con la nueva imagen.",
+        "Angka tidak cocok dengan gambar. Silakan coba gambar yang baru.",
+        "数字与图片不符，请按新图片重试。",
+    ],
+    [
+        "Please choose one of the offered ways to receive a code.",
+        "Bitte wählen Sie einen der angebotenen Wege für den Code.",
+        "Elija una de las vías ofrecidas para recibir el código.",
+        "Silakan pilih salah satu cara yang tersedia untuk menerima kode.",
+        "请选择所提供的接收验证码的方式之一。",
+    ],
+    [
+        "Please wait a moment before requesting another code.",
+        "Bitte warten Sie einen Moment, bevor Sie einen weiteren Code anfordern.",
+        "Espere un momento antes de pedir otro código.",
+        "Silakan tunggu sebentar sebelum meminta kode lain.",
+        "请稍候再获取新的验证码。",
+    ],
+    [
+        "No more codes can be sent for this recovery.",
+        "Für diese Wiederherstellung können keine weiteren Codes gesendet werden.",
+        "No se pueden enviar más códigos para esta recuperación.",
+        "Tidak ada lagi kode yang dapat dikirim untuk pemulihan ini.",
+        "此次找回无法再发送验证码。",
+    ],
+    [
+        "The code is not correct.",
+        "Der Code ist nicht korrekt.",
+        "El código no es correcto.",
+        "Kode tidak benar.",
+        "验证码不正确。",
+    ],
+    [
+        "The code has expired. Please request a new one.",
+        "Der Code ist abgelaufen. Bitte fordern Sie einen neuen an.",
+        "El código ha caducado. Pida uno nuevo.",
+        "Kode telah kedaluwarsa. Silakan minta kode baru.",
+        "验证码已过期，请重新获取。",
+    ],
+    [
+        "Too many wrong codes. Please request a new one.",
+        "Zu viele falsche Codes. Bitte fordern Sie einen neuen an.",
+        "Demasiados códigos incorrectos. Pida uno nuevo.",
+        "Terlalu banyak kode yang salah. Silakan minta kode baru.",
+        "验证码错误次数过多，请重新获取。",
+    ],
+    [
+        "Please enter a phone number or e-mail address where we can reach you.",
+        "Bitte geben Sie eine Telefonnummer oder E-Mail-Adresse an, unter der wir Sie erreichen.",
+        "Indique un número de teléfono o un correo electrónico donde podamos contactarle.",
+        "Silakan masukkan nomor telepon atau alamat email yang dapat kami hubungi.",
+        "请填写我们可以联系到您的手机号或邮箱。",
+    ],
+    [
+        "Please describe why you cannot use any of the offered ways.",
+        "Bitte beschreiben Sie, warum Sie keinen der angebotenen Wege nutzen können.",
+        "Describa por qué no puede usar ninguna de las vías ofrecidas.",
+        "Silakan jelaskan mengapa Anda tidak dapat menggunakan cara mana pun yang tersedia.",
+        "请说明您为何无法使用所提供的任何方式。",
+    ],
+    [
+        "The description is too long.",
+        "Die Beschreibung ist zu lang.",
+        "La descripción es demasiado larga.",
+        "Deskripsi terlalu panjang.",
+        "描述过长。",
+    ],
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_follows_all() {
+        for (i, e) in FlowError::ALL.iter().enumerate() {
+            assert_eq!(e.index(), i, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn every_error_has_a_distinct_message_in_every_locale() {
+        for locale in Locale::ALL {
+            let mut seen = std::collections::BTreeSet::new();
+            for e in FlowError::ALL {
+                let m = e.message(locale);
+                assert!(!m.trim().is_empty(), "{e:?} {locale}");
+                assert!(seen.insert(m), "{locale}: duplicate message {m}");
+            }
+        }
+        // Spot checks against the table, one per language.
+        assert_eq!(
+            FlowError::CodeMismatch.message(Locale::De),
+            "Der Code ist nicht korrekt."
+        );
+        assert_eq!(
+            FlowError::Cooldown {
+                retry_after_secs: 9
+            }
+            .message(Locale::En),
+            "Please wait a moment before requesting another code."
+        );
+        assert_eq!(
+            FlowError::CodeMismatch.message(Locale::Zh),
+            "验证码不正确。"
+        );
+    }
+}

@@ -41,6 +41,60 @@
 //!   and the password stay with the server; the flow keeps only times and
 //!   counts, and masked addresses. `Debug` shows nothing secret.
 //!
+//! # Example
+//!
+//! ```
+//! use resetflow::flow::{Channel, ChannelKind, Effect, Event, Flow, Limits, Step};
+//! use resetflow::Timestamp;
+//!
+//! let limits = Limits::default();
+//! let t0 = Timestamp::from_unix_secs(1_800_000_000);
+//! let channels = vec![Channel {
+//!     id: "c1".into(),
+//!     kind: ChannelKind::Email,
+//!     to: "d•••@example.com".into(),
+//! }];
+//! let t = Flow::start("d•••@example.com".into(), channels, t0, &limits);
+//! assert_eq!(t.effects, [Effect::IssueCaptcha]);
+//! let t = t.flow.handle(Event::CaptchaSolved, t0.add_secs(5), &limits)?;
+//! let choose = Event::ChannelChosen { channel: "c1".into() };
+//! let t = t.flow.handle(choose, t0.add_secs(9), &limits)?;
+//! assert_eq!(t.flow.step(), Step::Code);
+//! assert_eq!(t.effects, [Effect::SendCode { channel: "c1".into() }]);
+//! // A resend within the cooldown is refused with the seconds left.
+//! let err = t.flow.handle(Event::ResendRequested, t0.add_secs(10), &limits).unwrap_err();
+//! assert_eq!((err.code(), err.retry_after_secs()), ("code.cooldown", Some(59)));
+//! # Ok::<(), resetflow::flow::FlowError>(())
+//! ```
+//!
+//! # How SPEC section 1 and 5 are read here
+//!
+//! - **A dead code keeps the flow at `code`.** After the 5th wrong code (or
+//!   10 min) the code is refused even when right; a new send (resend or
+//!   another channel, after the cooldown) gives a new code with fresh
+//!   attempts, and review stays possible. The flow is not locked: SPEC says
+//!   the *code* becomes invalid. Online guessing is bounded by
+//!   `sends_per_flow × code_attempts` (25) tries of 10⁶ per flow.
+//! - **Every send pays the same limits**, whatever the path: a resend, a
+//!   switch of channel and a first send share one cooldown and one per-flow
+//!   budget (5, the per-identifier hourly budget, which one flow of 15 min
+//!   can never exceed). Per-identifier and per-IP limits across flows are the
+//!   server's.
+//! - **The 5th wrong captcha locks at once**; its answer is `flow.locked`
+//!   rather than `captcha.mismatch`, so the client learns the new step.
+//! - **Manual review** may be asked from `channel` and from `code` (where a
+//!   user learns that no code arrives). It gives the flow 7 days to wait for
+//!   an operator instead of 15 minutes. Approval makes the reviewed contact
+//!   the only channel, sends it a code and restarts the lifetime and the send
+//!   budget. The account's contacts are replaced only when that flow
+//!   completes ([`Effect::ReplaceContacts`]), after the user has proved they
+//!   read the new contact: a typo in the contact must not cost the owner
+//!   every channel. Denial locks the flow (`review.denied`).
+//! - **Revocation** (another flow of the account completed) locks any live
+//!   flow (`flow.revoked`).
+//! - **`expired` is not a state** but a condition checked first, so an
+//!   expired `done` flow answers `flow.expired` too.
+//!
 //! # Concurrency
 //!
 //! Counting attempts is only sound if two requests cannot both start from
@@ -48,6 +102,21 @@
 //! attempt. Every transition increments [`Flow::revision`]; the server must
 //! persist with a compare-and-swap on it (`UPDATE … WHERE id = ? AND
 //! revision = ?`) and treat a lost race as a retryable conflict.
+//!
+//! [`Flow`]: crate::flow::Flow
+//! [`Event`]: crate::flow::Event
+//! [`Effect`]: crate::flow::Effect
+//! [`Effect::ReplaceContacts`]: crate::flow::Effect::ReplaceContacts
+//! [`Flow::expires_at`]: crate::flow::Flow::expires_at
+//! [`Flow::revision`]: crate::flow::Flow::revision
+//! [`FlowError::Completed`]: crate::flow::FlowError::Completed
+//! [`FlowError::Expired`]: crate::flow::FlowError::Expired
+//! [`FlowError::Locked`]: crate::flow::FlowError::Locked
+//! [`FlowError::ReviewDenied`]: crate::flow::FlowError::ReviewDenied
+//! [`FlowError::Revoked`]: crate::flow::FlowError::Revoked
+//! [`FlowError::WrongStep`]: crate::flow::FlowError::WrongStep
+//! [`LockReason`]: crate::flow::LockReason
+//! [`Transition::rejected`]: crate::flow::Transition::rejected
 
 mod error;
 mod event;
@@ -608,6 +677,9 @@ impl Flow {
     }
 
     /// The flow as the contract shows it, under the server's flow `id`.
+    ///
+    /// An expired flow still shows its last step; the server answers
+    /// requests for it with [`FlowError::Expired`] instead.
     pub fn to_wire(&self, id: &str, now: Timestamp, limits: &Limits) -> FlowObject {
         FlowObject {
             id: id.to_owned(),
