@@ -266,8 +266,8 @@ impl Flow {
     /// `&self` is not changed: on `Ok` persist [`Transition::flow`]; on
     /// `Err` the stored flow stands. Every input here may come from an
     /// attacker (through the server): no input makes this panic, and the
-    /// work done is constant but for the length of `channels` and of a
-    /// review message.
+    /// work is linear in the number of channels and the length of a review
+    /// request, nothing else (the server caps request bodies).
     ///
     /// # Errors
     ///
