@@ -29,12 +29,16 @@
 pub mod captcha;
 /// The clock: the one place that reads real time, natively and in wasm.
 mod clock;
+/// The recovery flow as a pure state machine: states, events, effects, limits.
+pub mod flow;
 /// Identifiers a user types to find their account: e-mail, phone, account ID.
 pub mod identifier;
 /// The languages user-facing messages come in.
 pub mod locale;
 /// New passwords: the policy they must meet and strength guidance.
 pub mod password;
+/// The JSON wire types, route paths and display masks of the HTTP contract.
+pub mod protocol;
 /// Stateless, signed, single-use challenge tokens.
 pub mod token;
 

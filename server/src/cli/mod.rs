@@ -42,12 +42,20 @@ pub struct CliError {
 impl CliError {
     /// A failure caused by the arguments given (exit status 2).
     pub fn usage(code: &'static str, message: impl Into<String>) -> CliError {
-        CliError { code, message: message.into(), status: 2 }
+        CliError {
+            code,
+            message: message.into(),
+            status: 2,
+        }
     }
 
     /// A failure of the environment, such as an unwritable directory (exit status 1).
     pub fn io(code: &'static str, context: impl fmt::Display, err: std::io::Error) -> CliError {
-        CliError { code, message: format!("{context}: {err}"), status: 1 }
+        CliError {
+            code,
+            message: format!("{context}: {err}"),
+            status: 1,
+        }
     }
 
     /// The stable error code, such as `captcha.length`.
