@@ -27,7 +27,8 @@ cargo test --workspace --locked
 
 step "browser tests (headless Chromium)"
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
-  cargo test -p resetflow --target wasm32-unknown-unknown --locked --test wasm_shared
+  cargo test -p resetflow --target wasm32-unknown-unknown --locked \
+    --test wasm_shared --test flow_wasm --test phone_vectors
 
 step "fuzzing (${FUZZ_SECONDS:-30} s per target)"
 tools/fuzz.sh "${FUZZ_SECONDS:-30}"

@@ -20,6 +20,8 @@
 //! # Features
 //!
 //! - `captcha` (default): the image captcha engine and its PNG encoder.
+//! - `common-passwords` (default): the list of common passwords that
+//!   [`password`] refuses (about 45 KB gzipped).
 //! - `serde`: `Serialize`/`Deserialize` on public data types.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
