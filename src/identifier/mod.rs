@@ -7,9 +7,10 @@
 //!
 //! # Detection
 //!
-//! 1. The input is trimmed of Unicode white space. Over [`MAX_INPUT_CHARS`]
-//!    characters is `identifier.too_long` (checked first, so that no later step
-//!    works on unbounded input); nothing left is `identifier.empty`.
+//! 1. The input is trimmed of Unicode white space; nothing left is
+//!    `identifier.empty`. Over [`MAX_INPUT_CHARS`] characters after trimming,
+//!    or over four times as many bytes before it, is `identifier.too_long`:
+//!    checked first, so that no later step works on unbounded input.
 //! 2. With an `@` it is an e-mail address ([`Email`]).
 //! 3. Decimal digits of any script (full-width `０`–`９`, Arabic-Indic, ...)
 //!    are read as ASCII digits, and full-width `＋－（）．／` and Unicode dashes
@@ -49,6 +50,14 @@
 //! The input is attacker controlled. Parsing never panics, does work bounded
 //! by [`MAX_INPUT_CHARS`], and errors never repeat the input, so they can be
 //! logged. The same code runs natively and in wasm32; it does no I/O.
+//!
+//! [`parse`]: crate::identifier::parse
+//! [`Identifier::parse`]: crate::identifier::Identifier::parse
+//! [`ParseOptions`]: crate::identifier::ParseOptions
+//! [`IdentifierError`]: crate::identifier::IdentifierError
+//! [`MAX_INPUT_CHARS`]: crate::identifier::MAX_INPUT_CHARS
+//! [`Email`]: crate::identifier::Email
+//! [`AccountIdRule`]: crate::identifier::AccountIdRule
 
 use core::fmt;
 
