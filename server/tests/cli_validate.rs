@@ -41,7 +41,8 @@ fn prints_one_object_per_argument_in_order() {
             "100000001",
             "0151 23456789",
             "jane@",
-            "12345",
+            // Bare digits, no valid German number: an account ID, too short.
+            "01234",
         ],
         None,
     );
@@ -60,7 +61,7 @@ fn prints_one_object_per_argument_in_order() {
             json!({"input": "100000001", "ok": true, "kind": "account_id", "normalized": "100000001"}),
             json!({"input": "0151 23456789", "ok": true, "kind": "phone", "normalized": "+4915123456789"}),
             json!({"input": "jane@", "ok": false, "error": {"code": "email.missing_domain", "message": expected_message}}),
-            json!({"input": "12345", "ok": false, "error": {"code": "account_id.too_short", "message": "This account ID is too short."}}),
+            json!({"input": "01234", "ok": false, "error": {"code": "account_id.too_short", "message": "This account ID is too short."}}),
         ]
     );
 }
