@@ -76,8 +76,9 @@ pub use phone::{PhoneNumber, Region};
 pub const MAX_INPUT_CHARS: usize = 320;
 
 /// Inputs longer than this many bytes are refused before they are even
-/// trimmed: four UTF-8 bytes per character of [`MAX_INPUT_CHARS`], so no
-/// acceptable input is cut off.
+/// trimmed, so that trimming is bounded too. It is four UTF-8 bytes per
+/// character of [`MAX_INPUT_CHARS`]: only an input padded with hundreds of
+/// white-space characters can be refused here and not by the character count.
 const MAX_INPUT_BYTES: usize = 4 * MAX_INPUT_CHARS;
 
 /// The kind of an [`Identifier`].
