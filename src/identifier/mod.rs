@@ -24,7 +24,7 @@
 //! 7. Anything else is `identifier.unrecognized` (this includes letters in a
 //!    number, such as vanity numbers or `ext.`).
 //!
-//! Once the kind is chosen it is final: `+49 12` is `phone.too_short`, not an
+//! Once the kind is chosen it is final: `+49 1` is `phone.too_short`, not an
 //! attempt at something else. This is what the form shows as the user types.
 //!
 //! # Example
