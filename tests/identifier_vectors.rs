@@ -1,7 +1,11 @@
 //! Runs the identifier test vectors in `tests/vectors/` (see each file's
-//! header for its format and where its values come from).
+//! header for its format and where its values come from), natively and in
+//! headless Chromium, so the browser and the server give the same verdicts.
 
 use resetflow::identifier::{self, Region};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 /// Expands `\u{HEX}`, `\*{N:TEXT}` and `\\`.
 fn unescape(field: &str, line: usize) -> String {
@@ -76,7 +80,7 @@ fn check(file: &str, columns: usize, case: impl Fn(usize, Vec<String>) -> Case) 
     );
 }
 
-#[test]
+#[wasm_bindgen_test(unsupported = test)]
 fn email_vectors() {
     check(include_str!("vectors/emails.tsv"), 3, |line, f| {
         let kind = match f[1].as_str() {
@@ -88,7 +92,7 @@ fn email_vectors() {
     });
 }
 
-#[test]
+#[wasm_bindgen_test(unsupported = test)]
 fn detection_vectors() {
     check(include_str!("vectors/identifiers.tsv"), 4, |line, f| {
         let region = match f[1].as_str() {
@@ -108,7 +112,7 @@ fn detection_vectors() {
     });
 }
 
-#[test]
+#[wasm_bindgen_test(unsupported = test)]
 fn unescape_reads_the_vector_syntax() {
     assert_eq!(unescape(r"a\u{20}b\*{3:xy}\\", 0), "a bxyxyxy\\");
 }
