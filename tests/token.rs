@@ -558,3 +558,15 @@ fn arc_and_reference_stores_work() {
         Rejected::Replayed
     );
 }
+
+#[test]
+fn types_cross_threads_and_await_points() {
+    // A server shares one keyring and store between requests and holds an
+    // `Opened` across the `.await` of its async nonce store.
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Keyring>();
+    send_sync::<MemoryNonceStore>();
+    send_sync::<resetflow::token::Opened>();
+    send_sync::<resetflow::token::Claimed>();
+    send_sync::<VerifyError>();
+}
