@@ -17,7 +17,7 @@
 //!   expiry and answer under a key the client lacks, so offline guessing is
 //!   impossible;
 //! - `tag1`, an HMAC over every other byte, makes any change a
-//!   [`Rejected::Malformed`];
+//!   [`Rejected::Malformed`](crate::token::Rejected::Malformed);
 //! - a token is burnt on *any* well-formed, unexpired attempt, right or
 //!   wrong, so one token cannot be used to try many answers;
 //! - all tag compares are constant-time; input length is bounded before
@@ -36,9 +36,9 @@
 //! ```
 //!
 //! `nonce` is 16 random bytes, `expires_at` unix seconds as 8 bytes
-//! big-endian. A token is always [`TOKEN_LEN`] (126) ASCII characters. The
+//! big-endian. A token is always [`TOKEN_LEN`](crate::token::TOKEN_LEN) (126) ASCII characters. The
 //! purpose label (`"captcha"`) enters both subkeys, so a token issued for one
-//! purpose is [`Malformed`](Rejected::Malformed) for another.
+//! purpose is [`Malformed`](crate::token::Rejected::Malformed) for another.
 //!
 //! Verification order: length → decode → key id → `tag1` → expiry → consume
 //! the nonce → `tag2`. Expiry comes before anything stateful, so expired
@@ -46,8 +46,8 @@
 //!
 //! # Key rotation
 //!
-//! A [`Keyring`] has a current key, which issues, and optionally a previous
-//! one, which still verifies. Every token names its key by [`KeyId`]. To
+//! A [`Keyring`](crate::token::Keyring) has a current key, which issues, and optionally a previous
+//! one, which still verifies. Every token names its key by [`KeyId`](crate::token::KeyId). To
 //! rotate: deploy the new secret as current and the old as previous on every
 //! node; after one token lifetime, drop the previous key. Tokens of a key the
 //! keyring no longer holds are `Malformed`.
