@@ -31,6 +31,8 @@
 pub mod captcha;
 /// The clock: the one place that reads real time, natively and in wasm.
 mod clock;
+/// Decimal digits of every script, read as ASCII digits.
+mod digits;
 /// The recovery flow as a pure state machine: states, events, effects, limits.
 pub mod flow;
 /// Identifiers a user types to find their account: e-mail, phone, account ID.

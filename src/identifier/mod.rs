@@ -59,6 +59,7 @@
 //! [`Email`]: crate::identifier::Email
 //! [`AccountIdRule`]: crate::identifier::AccountIdRule
 
+use crate::digits::decimal_digit;
 use core::fmt;
 
 mod account;
@@ -281,35 +282,6 @@ fn fold_phone_char(c: char) -> char {
     }
 }
 
-/// The first code point (digit zero) of each run of ten characters with
-/// General_Category Nd, in Unicode 15.0: UnicodeData.txt lists every Nd
-/// character in such a run, zero to nine (Unicode 15.0, section 4.6).
-/// Generated from Python's `unicodedata` (Unicode 14.0) plus the two runs
-/// Unicode 15.0 added (Kawi U+11F50, Nag Mundari U+1E4F0).
-const DIGIT_ZEROS: [u32; 68] = [
-    0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
-    0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80,
-    0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0,
-    0xFF10, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0,
-    0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x11F50, 0x16A60,
-    0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E4F0,
-    0x1E950, 0x1FBF0,
-];
-
-/// The value of a decimal digit of any script (General_Category Nd).
-fn decimal_digit(c: char) -> Option<u8> {
-    if c.is_ascii_digit() {
-        return Some(c as u8 - b'0');
-    }
-    let cp = u32::from(c);
-    // The run that could hold `cp` starts at the greatest zero not above it.
-    let i = DIGIT_ZEROS
-        .partition_point(|&zero| zero <= cp)
-        .checked_sub(1)?;
-    let value = cp - DIGIT_ZEROS[i];
-    (value < 10).then_some(value as u8)
-}
-
 #[cfg(feature = "serde")]
 mod serde_impl {
     use serde::de::Error as _;
@@ -384,21 +356,6 @@ mod tests {
         ] {
             assert_eq!(decimal_digit(c), None, "{c:?}");
         }
-    }
-
-    #[test]
-    fn digit_runs_are_numeric_in_std() {
-        // Rust's std has its own Unicode tables: every character of each run
-        // must be numeric there, and the character before a run must not be
-        // a digit of the same run.
-        for zero in DIGIT_ZEROS {
-            for k in 0..10 {
-                let c = char::from_u32(zero + k).unwrap();
-                assert!(c.is_numeric(), "U+{:04X}", zero + k);
-                assert_eq!(decimal_digit(c), Some(k as u8));
-            }
-        }
-        assert!(DIGIT_ZEROS.windows(2).all(|w| w[1] - w[0] >= 10));
     }
 
     #[test]

@@ -7,7 +7,6 @@
 //! answer is simply wrong, and guessing what it meant would only widen what an
 //! attacker's guess matches.
 
-use super::digits::ND_ZEROS;
 use super::error::ConfigError;
 
 /// The longest answer input, in UTF-8 bytes, that is normalised at all.
@@ -25,14 +24,9 @@ pub const MAX_ANSWER_LEN: usize = 64;
 /// Devanagari `७` and so on all give `Some(7)`.
 ///
 /// Unlike [`char::to_digit`], which reads ASCII only. The table behind this
-/// follows Unicode 14.0.0 (see the provenance note in the source).
+/// follows Unicode 15.0 (see the provenance note in the source).
 pub fn decimal_digit_value(c: char) -> Option<u32> {
-    // The greatest zero not above `c`; `c` is a digit when it lies within the
-    // ten code points of that zero's run.
-    let idx = ND_ZEROS.partition_point(|&zero| zero <= c);
-    let zero = *ND_ZEROS.get(idx.checked_sub(1)?)?;
-    let value = u32::from(c) - u32::from(zero);
-    (value < 10).then_some(value)
+    crate::digits::decimal_digit(c).map(u32::from)
 }
 
 /// An answer after normalisation, held on the stack.
@@ -123,26 +117,6 @@ pub fn normalize_answer(input: &str) -> Result<String, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn table_is_sorted_and_runs_do_not_overlap() {
-        for pair in ND_ZEROS.windows(2) {
-            assert!(u32::from(pair[1]) - u32::from(pair[0]) >= 10, "{pair:?}");
-        }
-    }
-
-    #[test]
-    fn every_table_digit_is_numeric_to_rust_too() {
-        // Rust's own Unicode tables are newer than 14.0 and mark Nd (with Nl
-        // and No) as numeric: an independent check of the generated table.
-        for zero in ND_ZEROS {
-            for i in 0..10 {
-                let c = char::from_u32(u32::from(zero) + i).unwrap();
-                assert!(c.is_numeric(), "{:04X}", u32::from(c));
-                assert_eq!(decimal_digit_value(c), Some(i));
-            }
-        }
-    }
 
     #[test]
     fn ascii_agrees_with_to_digit() {

@@ -96,7 +96,6 @@
 //! ```
 
 mod answer;
-mod digits;
 mod error;
 mod key;
 mod store;

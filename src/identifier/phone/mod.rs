@@ -35,6 +35,7 @@
 mod metadata;
 mod regex;
 
+use crate::digits::decimal_digit;
 use std::fmt;
 use std::str::FromStr;
 
@@ -458,29 +459,6 @@ fn is_punctuation(c: char) -> bool {
             | '(' | ')' | '\u{FF08}' | '\u{FF09}' | '\u{FF3B}' | '\u{FF3D}'
             | '.' | '[' | ']' | '/' | '~' | '\u{2053}' | '\u{223C}' | '\u{FF5E}'
     ) || c.is_whitespace()
-}
-
-/// The first code point of every run of ten Unicode decimal digits
-/// (General_Category Nd) 0-9, Unicode 14 (taken from Python's
-/// `unicodedata`: each is a code point with category Nd and value 0, and
-/// the next nine have values 1-9).
-const DIGIT_ZEROS: [u32; 66] = [
-    0x0030, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
-    0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80,
-    0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0,
-    0xFF10, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0,
-    0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0,
-    0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
-];
-
-/// The value of a Unicode decimal digit (full-width, Arabic-Indic,
-/// Devanagari, ...), `None` for anything else.
-fn decimal_digit(c: char) -> Option<u8> {
-    let cp = u32::from(c);
-    let i = DIGIT_ZEROS.partition_point(|&z| z <= cp).checked_sub(1)?;
-    let offset = cp - DIGIT_ZEROS[i];
-    // Offsets are below 10, so the cast is lossless.
-    (offset < 10).then_some(offset as u8)
 }
 
 /// libphonenumber's `maybeExtractCountryCode`: `Some((code, rest))` when

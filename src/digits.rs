@@ -1,11 +1,16 @@
-//! The zero of every run of Unicode decimal digits (general category Nd).
+//! Decimal digits of every script (Unicode general category Nd).
+//!
+//! One table shared by the identifier parser, the phone parser and the
+//! answer normalisation of challenge tokens, so that all three read the same
+//! characters as digits.
 //!
 //! Provenance: generated once with Python 3.11.7, whose `unicodedata` module
 //! implements Unicode 14.0.0. Every Nd character in that version belongs to a run
 //! of ten consecutive code points holding the values 0 to 9 in order (the
 //! generator asserts it), so the zeros alone describe all 660 of them. Digits
-//! added to Unicode after 14.0.0 are not in this table: an answer typed with them
-//! is simply wrong. To regenerate, run:
+//! added to Unicode after 14.0.0 are not in this table: they are read as
+//! any other character. Unicode 15.0 added two runs (KAWI U+11F50 and NAG MUNDARI
+//! U+1E4F0, from its UnicodeData.txt), appended by hand. To regenerate, run:
 //!
 //! ```text
 //! import sys, unicodedata
@@ -16,8 +21,8 @@
 //! for z in zeros: print("    '\\u{%04X}', // %s" % (z, unicodedata.name(chr(z))))
 //! ```
 
-/// Code points of the digit zero of each Nd run, ascending (Unicode 14.0.0).
-pub(super) const ND_ZEROS: [char; 66] = [
+/// Code points of the digit zero of each Nd run, ascending (Unicode 15.0).
+pub(crate) const ND_ZEROS: [char; 68] = [
     '\u{0030}',  // DIGIT ZERO
     '\u{0660}',  // ARABIC-INDIC DIGIT ZERO
     '\u{06F0}',  // EXTENDED ARABIC-INDIC DIGIT ZERO
@@ -72,6 +77,7 @@ pub(super) const ND_ZEROS: [char; 66] = [
     '\u{11C50}', // BHAIKSUKI DIGIT ZERO
     '\u{11D50}', // MASARAM GONDI DIGIT ZERO
     '\u{11DA0}', // GUNJALA GONDI DIGIT ZERO
+    '\u{11F50}', // KAWI DIGIT ZERO (Unicode 15.0)
     '\u{16A60}', // MRO DIGIT ZERO
     '\u{16AC0}', // TANGSA DIGIT ZERO
     '\u{16B50}', // PAHAWH HMONG DIGIT ZERO
@@ -82,6 +88,51 @@ pub(super) const ND_ZEROS: [char; 66] = [
     '\u{1D7F6}', // MATHEMATICAL MONOSPACE DIGIT ZERO
     '\u{1E140}', // NYIAKENG PUACHUE HMONG DIGIT ZERO
     '\u{1E2F0}', // WANCHO DIGIT ZERO
+    '\u{1E4F0}', // NAG MUNDARI DIGIT ZERO (Unicode 15.0)
     '\u{1E950}', // ADLAM DIGIT ZERO
     '\u{1FBF0}', // SEGMENTED DIGIT ZERO
 ];
+
+/// The value of `c` if it is a decimal digit of any script: ASCII `7`,
+/// full-width `７`, Arabic-Indic `٧`, Devanagari `७` all give `Some(7)`.
+pub(crate) fn decimal_digit(c: char) -> Option<u8> {
+    // The greatest zero not above `c`; `c` is a digit when it lies within the
+    // ten code points of that zero's run.
+    let idx = ND_ZEROS.partition_point(|&zero| zero <= c);
+    let zero = *ND_ZEROS.get(idx.checked_sub(1)?)?;
+    let value = u32::from(c) - u32::from(zero);
+    // Below 10, so the cast is lossless.
+    (value < 10).then_some(value as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zeros_are_sorted_and_runs_do_not_overlap() {
+        for pair in ND_ZEROS.windows(2) {
+            assert!(u32::from(pair[1]) >= u32::from(pair[0]) + 10, "{pair:?}");
+        }
+    }
+
+    #[test]
+    fn every_table_digit_is_numeric_to_rust_too() {
+        // Rust's own Unicode tables are newer and mark Nd (with Nl and No)
+        // as numeric: an independent check of the generated table.
+        for zero in ND_ZEROS {
+            for i in 0..10u8 {
+                let c = char::from_u32(u32::from(zero) + u32::from(i)).unwrap();
+                assert!(c.is_numeric(), "{:04X}", u32::from(c));
+                assert_eq!(decimal_digit(c), Some(i));
+            }
+        }
+    }
+
+    #[test]
+    fn unicode_15_runs() {
+        assert_eq!(decimal_digit('\u{11F59}'), Some(9)); // KAWI DIGIT NINE
+        assert_eq!(decimal_digit('\u{1E4F3}'), Some(3)); // NAG MUNDARI DIGIT THREE
+        assert_eq!(decimal_digit('\u{1E4FA}'), None);
+    }
+}
