@@ -1,0 +1,72 @@
+//! `resetflow serve` configuration: every option a flag and an environment
+//! variable (`RESETFLOW_*`), the flag winning.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use resetflow::protocol::DEFAULT_PREFIX;
+
+/// The options of `resetflow serve`.
+#[derive(Clone, clap::Args)]
+pub struct ServeConfig {
+    /// Address and port to listen on.
+    #[arg(long, env = "RESETFLOW_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Database URL: `sqlite://FILE` (created and migrated on first start)
+    /// or `sqlite::memory:`.
+    #[arg(
+        long,
+        env = "RESETFLOW_DATABASE",
+        default_value = "sqlite://resetflow.db"
+    )]
+    pub database: String,
+    /// Dev mode: demo accounts, the dev outbox at `/dev/outbox`, no real
+    /// delivery. Refused unless `--listen` is a loopback address.
+    #[arg(long, env = "RESETFLOW_DEV")]
+    pub dev: bool,
+    /// Where the recovery routes are mounted.
+    #[arg(long, env = "RESETFLOW_PREFIX", default_value = DEFAULT_PREFIX)]
+    pub prefix: String,
+    /// Origins allowed to call the API from a browser, besides the server's
+    /// own (comma-separated, e.g. `https://example.com`).
+    #[arg(
+        long = "allowed-origin",
+        env = "RESETFLOW_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub allowed_origins: Vec<String>,
+    /// Bearer token for the admin review routes; without it they refuse
+    /// every request.
+    #[arg(long, env = "RESETFLOW_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Master secret (base64, at least 32 bytes) for keyed hashes. Without
+    /// it a random one is generated on first start and kept in the database.
+    #[arg(long, env = "RESETFLOW_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+    /// Folder of the test page served at `/`.
+    #[arg(long, env = "RESETFLOW_WWW", default_value = "www")]
+    pub www: PathBuf,
+    /// Region (ISO 3166 alpha-2) for phone numbers typed without `+`.
+    #[arg(long, env = "RESETFLOW_REGION")]
+    pub region: Option<String>,
+}
+
+impl fmt::Debug for ServeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServeConfig")
+            .field("listen", &self.listen)
+            .field("database", &self.database)
+            .field("dev", &self.dev)
+            .field("prefix", &self.prefix)
+            .field("allowed_origins", &self.allowed_origins)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field("www", &self.www)
+            .field("region", &self.region)
+            .finish()
+    }
+}

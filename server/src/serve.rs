@@ -1,0 +1,326 @@
+//! Running the server: open and migrate the store, derive keys, seed the
+//! dev accounts, serve until SIGINT/SIGTERM, drain, stop the worker.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine;
+use rand_core::{OsRng, RngCore};
+use resetflow::identifier::Region;
+use resetflow::protocol::{mask_email, mask_phone, Routes};
+use tokio::sync::Notify;
+
+use crate::api::{self, AppState};
+use crate::challenge::CaptchaSource;
+use crate::config::ServeConfig;
+use crate::delivery::{self, Delivery, DevOutbox};
+use crate::keys::{Keys, MIN_MASTER_LEN};
+use crate::service::{self, Ctx, HashCost, RateLimits};
+use crate::store::{Account, SqliteStore, Store, StoreError};
+
+/// Why the server could not start.
+#[derive(Debug)]
+pub struct ServeError {
+    /// A stable code, e.g. `serve.dev_not_loopback`.
+    pub code: &'static str,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ServeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+fn err(code: &'static str, message: impl Into<String>) -> ServeError {
+    ServeError {
+        code,
+        message: message.into(),
+    }
+}
+
+/// The demo accounts of dev mode: (ID, e-mail, phone).
+pub const DEMO_ACCOUNTS: [(&str, Option<&str>, Option<&str>); 2] = [
+    (
+        "100000001",
+        Some("demo@example.com"),
+        Some("+4915123456789"),
+    ),
+    ("100000002", Some("mail-only@example.com"), None),
+];
+
+/// The demo password of every demo account (dev mode only).
+pub const DEMO_PASSWORD: &str = "demo-recovery-2026";
+
+/// Opens the store named by a database URL.
+///
+/// # Errors
+///
+/// `serve.database` for an unsupported URL or a store that cannot open.
+pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, ServeError> {
+    if url.starts_with("sqlite:") {
+        let store = SqliteStore::open(url)
+            .await
+            .map_err(|e| err("serve.database", format!("cannot open {url}: {e}")))?;
+        Ok(Arc::new(store))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Err(err(
+            "serve.database",
+            "PostgreSQL is not supported by this build yet; use a sqlite:// URL",
+        ))
+    } else {
+        Err(err(
+            "serve.database",
+            format!("unsupported database URL {url:?} (expected sqlite://FILE)"),
+        ))
+    }
+}
+
+/// The server keys: from the configured secret, or from the one generated
+/// on first start and kept in the database.
+///
+/// # Errors
+///
+/// `serve.secret` for a secret that is not base64 of at least 32 bytes.
+pub async fn keys(store: &dyn Store, secret: Option<&str>) -> Result<Keys, ServeError> {
+    let master = match secret {
+        Some(s) => {
+            let b64 = base64::engine::general_purpose::STANDARD;
+            let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+            let bytes = b64
+                .decode(s.trim())
+                .or_else(|_| url.decode(s.trim()))
+                .map_err(|_| err("serve.secret", "the secret must be base64"))?;
+            if bytes.len() < MIN_MASTER_LEN {
+                return Err(err(
+                    "serve.secret",
+                    format!("the secret must hold at least {MIN_MASTER_LEN} bytes"),
+                ));
+            }
+            bytes
+        }
+        None => {
+            let mut fresh = [0u8; 32];
+            OsRng.fill_bytes(&mut fresh);
+            store
+                .meta_get_or_init("master_key", &fresh)
+                .await
+                .map_err(|e| err("serve.database", e.to_string()))?
+        }
+    };
+    Ok(Keys::derive(&master))
+}
+
+/// Builds the operations' context.
+///
+/// # Errors
+///
+/// `serve.region` for an unknown region; internal hashing failures.
+#[allow(clippy::too_many_arguments)]
+pub async fn context(
+    store: Arc<dyn Store>,
+    keys: Keys,
+    captcha: Arc<dyn CaptchaSource>,
+    dev: Option<Arc<DevOutbox>>,
+    region: Option<&str>,
+    hash_cost: HashCost,
+    rates: RateLimits,
+    clock: service::Clock,
+) -> Result<Ctx, ServeError> {
+    let default_region = region
+        .map(|r| r.parse::<Region>())
+        .transpose()
+        .map_err(|_| err("serve.region", format!("unknown region {region:?}")))?;
+    let mut random = [0u8; 24];
+    OsRng.fill_bytes(&mut random);
+    let dummy = base64::engine::general_purpose::STANDARD.encode(random);
+    let dummy_hash = service::hash_password(dummy, hash_cost)
+        .await
+        .map_err(|e| err("serve.hash", format!("{e:?}")))?;
+    Ok(Ctx {
+        store,
+        keys,
+        limits: resetflow::flow::Limits::DEFAULT,
+        rates,
+        policy: resetflow::password::Policy::default(),
+        hash_cost,
+        default_region,
+        captcha,
+        wake: Arc::new(Notify::new()),
+        dev,
+        clock,
+        dummy_hash,
+    })
+}
+
+/// Adds the demo accounts (those not there yet); returns them.
+///
+/// # Errors
+///
+/// Store failures other than "already there".
+pub async fn seed_demo(ctx: &Ctx) -> Result<Vec<Account>, ServeError> {
+    let hash = service::hash_password(DEMO_PASSWORD.to_owned(), ctx.hash_cost)
+        .await
+        .map_err(|e| err("serve.hash", format!("{e:?}")))?;
+    let mut out = Vec::new();
+    for (id, email, phone) in DEMO_ACCOUNTS {
+        let account = Account {
+            id: id.to_owned(),
+            email: email.map(str::to_owned),
+            phone: phone.map(str::to_owned),
+            password_hash: hash.clone(),
+        };
+        match ctx.store.create_account(&account, (ctx.clock)()).await {
+            Ok(()) | Err(StoreError::Duplicate(_)) => out.push(account),
+            Err(e) => return Err(err("serve.database", e.to_string())),
+        }
+    }
+    Ok(out)
+}
+
+/// Whether dev mode may bind `addr`: loopback only.
+pub fn dev_allowed(addr: &SocketAddr) -> bool {
+    addr.ip().is_loopback()
+}
+
+/// Runs `resetflow serve` until SIGINT or SIGTERM.
+///
+/// # Errors
+///
+/// A [`ServeError`] when the configuration is refused or the server cannot start.
+pub async fn run(config: ServeConfig, captcha: Arc<dyn CaptchaSource>) -> Result<(), ServeError> {
+    if config.dev && !dev_allowed(&config.listen) {
+        return Err(err(
+            "serve.dev_not_loopback",
+            format!(
+                "--dev exposes codes at /dev/outbox and is only allowed on a loopback \
+                 address, not {}",
+                config.listen
+            ),
+        ));
+    }
+    if !config.dev {
+        return Err(err(
+            "serve.no_delivery",
+            "no delivery is configured: this build delivers only to the dev outbox; \
+             start with --dev on a loopback address",
+        ));
+    }
+    let routes = Routes::new(&config.prefix)
+        .map_err(|e| err("serve.prefix", format!("--prefix {:?}: {e}", config.prefix)))?;
+    let store = open_store(&config.database).await?;
+    let keys = keys(store.as_ref(), config.secret.as_deref()).await?;
+    let dev = config.dev.then(|| Arc::new(DevOutbox::new()));
+    let ctx = context(
+        Arc::clone(&store),
+        keys,
+        captcha,
+        dev.clone(),
+        config.region.as_deref(),
+        HashCost::default(),
+        RateLimits::default(),
+        service::system_clock(),
+    )
+    .await?;
+    if config.dev {
+        let accounts = seed_demo(&ctx).await?;
+        println!("resetflow dev mode: demo accounts (password {DEMO_PASSWORD:?})");
+        for a in &accounts {
+            println!(
+                "  account {}  e-mail {}  phone {}",
+                a.id,
+                a.email.as_deref().unwrap_or("-"),
+                a.phone.as_deref().unwrap_or("-")
+            );
+        }
+        println!("  dev outbox: http://{}/dev/outbox", config.listen);
+    }
+    let delivery: Arc<dyn Delivery> = match &dev {
+        Some(d) => Arc::clone(d) as Arc<dyn Delivery>,
+        None => unreachable_delivery()?,
+    };
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(delivery::worker(
+        Arc::clone(&store),
+        delivery,
+        Arc::clone(&ctx.wake),
+        Duration::from_secs(1),
+        Arc::clone(&ctx.clock),
+        stop_rx,
+    ));
+    let www = config.www.is_dir().then(|| config.www.clone());
+    let state = AppState {
+        ctx,
+        routes,
+        allowed_origins: config.allowed_origins.clone(),
+        admin_token: config.admin_token.clone(),
+        www,
+    };
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| {
+            err(
+                "serve.listen",
+                format!("cannot listen on {}: {e}", config.listen),
+            )
+        })?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| err("serve.listen", e.to_string()))?;
+    tracing::info!(listen = %local, dev = config.dev, prefix = %state.routes.prefix(), "serving");
+    let app = api::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| err("serve.io", e.to_string()))?;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    store_close(store).await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn unreachable_delivery() -> Result<Arc<dyn Delivery>, ServeError> {
+    Err(err("serve.no_delivery", "no delivery is configured"))
+}
+
+async fn store_close(_store: Arc<dyn Store>) {
+    // sqlx closes pooled connections when the last handle drops; WAL
+    // contents are checkpointed by SQLite on the last close.
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutdown signal received; draining connections");
+}
+
+/// Masks used in the startup banner when logging accounts.
+pub fn masked_contacts(a: &Account) -> (String, String) {
+    (
+        a.email.as_deref().map(mask_email).unwrap_or_default(),
+        a.phone.as_deref().map(mask_phone).unwrap_or_default(),
+    )
+}

@@ -1,0 +1,658 @@
+//! The SQLite backend (sqlx), the default store.
+//!
+//! Durability: a consumed code, a counted attempt or a revoked session that
+//! is lost in a power cut would reopen what it closed (a replayed code, five
+//! more guesses, a live session after a reset). So the database runs in WAL
+//! mode with `synchronous=FULL`: a commit is on disk before the answer
+//! leaves. WAL keeps readers off the writer's back; `busy_timeout` makes
+//! concurrent writers wait instead of failing.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use resetflow::flow::{ChannelKind, Flow};
+use resetflow::Timestamp;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::Row;
+use subtle::ConstantTimeEq;
+
+use super::{
+    Account, CodeCheck, FlowRecord, Job, Lookup, Message, Review, ReviewStatus, Saved, Store,
+    StoreError, StoreResult, Target,
+};
+
+/// A [`Store`] in one SQLite database file (or in memory for tests).
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+fn backend(e: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(db) = &e {
+        if db.is_unique_violation() {
+            let msg = db.message();
+            let what = if msg.contains("email") {
+                "e-mail address"
+            } else if msg.contains("phone") {
+                "phone number"
+            } else {
+                "account ID"
+            };
+            return StoreError::Duplicate(what);
+        }
+    }
+    StoreError::Backend(e.to_string())
+}
+
+fn secs(t: Timestamp) -> i64 {
+    i64::try_from(t.as_unix_secs()).unwrap_or(i64::MAX)
+}
+
+fn kind_name(kind: ChannelKind) -> &'static str {
+    kind.as_str()
+}
+
+fn kind_from(name: &str) -> StoreResult<ChannelKind> {
+    match name {
+        "sms" => Ok(ChannelKind::Sms),
+        "email" => Ok(ChannelKind::Email),
+        other => Err(StoreError::Corrupt(format!("channel kind {other:?}"))),
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating the file if needed) and migrates the database at
+    /// `url` (`sqlite://path/to/file.db`, or `sqlite::memory:`).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError::Backend`] when the file cannot be opened or a migration fails.
+    pub async fn open(url: &str) -> StoreResult<SqliteStore> {
+        let memory = url.contains(":memory:") || url.contains("mode=memory");
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(backend)?
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .synchronous(SqliteSynchronous::Full);
+        let options = if memory {
+            options
+        } else {
+            options.journal_mode(SqliteJournalMode::Wal)
+        };
+        // An in-memory database exists once per connection: keep exactly one.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(if memory { 1 } else { 8 })
+            .min_connections(if memory { 1 } else { 0 })
+            .idle_timeout(if memory {
+                None
+            } else {
+                Some(Duration::from_secs(600))
+            })
+            .max_lifetime(if memory {
+                None
+            } else {
+                Some(Duration::from_secs(3600))
+            })
+            .connect_with(options)
+            .await
+            .map_err(backend)?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// Closes the pool (waits for connections to be returned).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn account_from(row: &SqliteRow) -> Account {
+    Account {
+        id: row.get("id"),
+        email: row.get("email"),
+        phone: row.get("phone"),
+        password_hash: row.get("password_hash"),
+    }
+}
+
+fn flow_from(row: &SqliteRow) -> StoreResult<FlowRecord> {
+    let state: String = row.get("state");
+    let targets: String = row.get("targets");
+    let flow: Flow =
+        serde_json::from_str(&state).map_err(|e| StoreError::Corrupt(format!("flow: {e}")))?;
+    let targets: Vec<Target> =
+        serde_json::from_str(&targets).map_err(|e| StoreError::Corrupt(format!("targets: {e}")))?;
+    Ok(FlowRecord {
+        id: row.get("id"),
+        account_id: row.get("account_id"),
+        identifier_key: row.get("identifier_key"),
+        locale: row.get("locale"),
+        flow,
+        targets,
+    })
+}
+
+fn review_from(row: &SqliteRow) -> StoreResult<Review> {
+    let status: String = row.get("status");
+    Ok(Review {
+        id: row.get("id"),
+        flow_id: row.get("flow_id"),
+        account_id: row.get("account_id"),
+        contact: row.get("contact"),
+        message: row.get("message"),
+        status: ReviewStatus::from_name(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("review status {status:?}")))?,
+        created_at: u64::try_from(row.get::<i64, _>("created_at")).unwrap_or(0),
+    })
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
+    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+const FLOW_COLUMNS: &str = "id, account_id, identifier_key, locale, state, targets";
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn meta_get_or_init(&self, name: &str, init: &[u8]) -> StoreResult<Vec<u8>> {
+        sqlx::query("INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(init)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        let row = sqlx::query("SELECT value FROM meta WHERE name = ?")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(row.get("value"))
+    }
+
+    async fn create_account(&self, a: &Account, now: Timestamp) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO accounts (id, email, phone, password_hash, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&a.id)
+        .bind(&a.email)
+        .bind(&a.phone)
+        .bind(&a.password_hash)
+        .bind(secs(now))
+        .bind(secs(now))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn find_account(&self, lookup: Lookup<'_>) -> StoreResult<Option<Account>> {
+        let (sql, value) = match lookup {
+            Lookup::Id(v) => ("SELECT * FROM accounts WHERE id = ?", v),
+            Lookup::Email(v) => ("SELECT * FROM accounts WHERE email = ?", v),
+            Lookup::Phone(v) => ("SELECT * FROM accounts WHERE phone = ?", v),
+        };
+        let row = sqlx::query(sql)
+            .bind(value)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(row.as_ref().map(account_from))
+    }
+
+    async fn list_accounts(&self) -> StoreResult<Vec<Account>> {
+        let rows = sqlx::query("SELECT * FROM accounts ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(rows.iter().map(account_from).collect())
+    }
+
+    async fn set_password_hash(&self, id: &str, hash: &str, now: Timestamp) -> StoreResult<()> {
+        sqlx::query("UPDATE accounts SET password_hash = ?, updated_at = ? WHERE id = ?")
+            .bind(hash)
+            .bind(secs(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn replace_contacts(
+        &self,
+        id: &str,
+        kind: ChannelKind,
+        address: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        let (email, phone) = match kind {
+            ChannelKind::Email => (Some(address), None),
+            ChannelKind::Sms => (None, Some(address)),
+        };
+        sqlx::query("UPDATE accounts SET email = ?, phone = ?, updated_at = ? WHERE id = ?")
+            .bind(email)
+            .bind(phone)
+            .bind(secs(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn insert_flow(&self, r: &FlowRecord, now: Timestamp) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO flows (id, account_id, identifier_key, locale, state, revision, targets,
+                                created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&r.id)
+        .bind(&r.account_id)
+        .bind(&r.identifier_key)
+        .bind(&r.locale)
+        .bind(to_json(&r.flow)?)
+        .bind(i64::try_from(r.flow.revision()).unwrap_or(i64::MAX))
+        .bind(to_json(&r.targets)?)
+        .bind(secs(now))
+        .bind(secs(r.flow.expires_at()))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn flow(&self, id: &str) -> StoreResult<Option<FlowRecord>> {
+        let row = sqlx::query(&format!("SELECT {FLOW_COLUMNS} FROM flows WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(flow_from).transpose()
+    }
+
+    async fn save_flow(
+        &self,
+        id: &str,
+        flow: &Flow,
+        expected: u64,
+        targets: Option<&[Target]>,
+    ) -> StoreResult<Saved> {
+        let targets = targets.map(|t| to_json(&t)).transpose()?;
+        let done = sqlx::query(
+            "UPDATE flows SET state = ?, revision = ?, expires_at = ?,
+                              targets = COALESCE(?, targets)
+             WHERE id = ? AND revision = ?",
+        )
+        .bind(to_json(flow)?)
+        .bind(i64::try_from(flow.revision()).unwrap_or(i64::MAX))
+        .bind(secs(flow.expires_at()))
+        .bind(targets)
+        .bind(id)
+        .bind(i64::try_from(expected).unwrap_or(i64::MAX))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(if done.rows_affected() == 1 {
+            Saved::Saved
+        } else {
+            Saved::Conflict
+        })
+    }
+
+    async fn live_flows_of_account(
+        &self,
+        account_id: &str,
+        now: Timestamp,
+    ) -> StoreResult<Vec<FlowRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {FLOW_COLUMNS} FROM flows WHERE account_id = ? AND expires_at > ? ORDER BY created_at"
+        ))
+        .bind(account_id)
+        .bind(secs(now))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter().map(flow_from).collect()
+    }
+
+    async fn set_captcha(&self, flow_id: &str, hash: &[u8], expires: Timestamp) -> StoreResult<()> {
+        sqlx::query("UPDATE flows SET captcha_hash = ?, captcha_expires_at = ? WHERE id = ?")
+            .bind(hash)
+            .bind(secs(expires))
+            .bind(flow_id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn captcha(&self, flow_id: &str, now: Timestamp) -> StoreResult<Option<Vec<u8>>> {
+        let row = sqlx::query(
+            "SELECT captcha_hash FROM flows
+             WHERE id = ? AND captcha_hash IS NOT NULL AND captcha_expires_at > ?",
+        )
+        .bind(flow_id)
+        .bind(secs(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(row.map(|r| r.get("captcha_hash")))
+    }
+
+    async fn consume_captcha(&self, flow_id: &str, hash: &[u8]) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE flows SET captcha_hash = NULL, captcha_expires_at = NULL
+             WHERE id = ? AND captcha_hash = ?",
+        )
+        .bind(flow_id)
+        .bind(hash)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn put_code(
+        &self,
+        flow_id: &str,
+        hash: &[u8],
+        now: Timestamp,
+        expires: Timestamp,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO codes (flow_id, hash, attempts, created_at, expires_at, used_at)
+             VALUES (?, ?, 0, ?, ?, NULL)
+             ON CONFLICT (flow_id) DO UPDATE SET hash = excluded.hash, attempts = 0,
+                 created_at = excluded.created_at, expires_at = excluded.expires_at,
+                 used_at = NULL",
+        )
+        .bind(flow_id)
+        .bind(hash)
+        .bind(secs(now))
+        .bind(secs(expires))
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn check_code(
+        &self,
+        flow_id: &str,
+        candidate: &[u8],
+        max_attempts: u32,
+        now: Timestamp,
+    ) -> StoreResult<CodeCheck> {
+        // 1. Count the attempt, atomically and only while the code lives:
+        //    parallel guesses each pay, and none gets past the limit.
+        let row = sqlx::query(
+            "UPDATE codes SET attempts = attempts + 1
+             WHERE flow_id = ? AND used_at IS NULL AND attempts < ? AND expires_at > ?
+             RETURNING hash",
+        )
+        .bind(flow_id)
+        .bind(i64::from(max_attempts))
+        .bind(secs(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some(row) = row else {
+            return Ok(CodeCheck::Dead);
+        };
+        let stored: Vec<u8> = row.get("hash");
+        // 2. Compare in constant time.
+        if !bool::from(stored.ct_eq(candidate)) {
+            return Ok(CodeCheck::Mismatched);
+        }
+        // 3. Consume: only one request can move `used_at` from NULL.
+        let done = sqlx::query(
+            "UPDATE codes SET used_at = ? WHERE flow_id = ? AND hash = ? AND used_at IS NULL",
+        )
+        .bind(secs(now))
+        .bind(flow_id)
+        .bind(&stored)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(if done.rows_affected() == 1 {
+            CodeCheck::Matched
+        } else {
+            CodeCheck::Dead
+        })
+    }
+
+    async fn create_session(
+        &self,
+        hash: &[u8],
+        account_id: &str,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at) VALUES (?, ?, ?)")
+            .bind(hash)
+            .bind(account_id)
+            .bind(secs(now))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn session_account(&self, hash: &[u8]) -> StoreResult<Option<String>> {
+        let row = sqlx::query(
+            "SELECT account_id FROM sessions WHERE token_hash = ? AND revoked_at IS NULL",
+        )
+        .bind(hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(row.map(|r| r.get("account_id")))
+    }
+
+    async fn revoke_sessions(&self, account_id: &str, now: Timestamp) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE sessions SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL",
+        )
+        .bind(secs(now))
+        .bind(account_id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn create_review(
+        &self,
+        flow_id: &str,
+        account_id: Option<&str>,
+        contact: &str,
+        message: &str,
+        now: Timestamp,
+    ) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "INSERT INTO reviews (flow_id, account_id, contact, message, status, created_at)
+             VALUES (?, ?, ?, ?, 'pending', ?) RETURNING id",
+        )
+        .bind(flow_id)
+        .bind(account_id)
+        .bind(contact)
+        .bind(message)
+        .bind(secs(now))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(row.get("id"))
+    }
+
+    async fn reviews(&self, status: Option<ReviewStatus>) -> StoreResult<Vec<Review>> {
+        let rows = sqlx::query("SELECT * FROM reviews WHERE ?1 IS NULL OR status = ?1 ORDER BY id")
+            .bind(status.map(ReviewStatus::as_str))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend)?;
+        rows.iter().map(review_from).collect()
+    }
+
+    async fn review(&self, id: i64) -> StoreResult<Option<Review>> {
+        let row = sqlx::query("SELECT * FROM reviews WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)?;
+        row.as_ref().map(review_from).transpose()
+    }
+
+    async fn decide_review(&self, id: i64, d: ReviewStatus, now: Timestamp) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE reviews SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
+        )
+        .bind(d.as_str())
+        .bind(secs(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn enqueue(&self, m: &Message, now: Timestamp) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "INSERT INTO outbox (kind, recipient, body, secret, decoy, status, next_attempt_at,
+                                 created_at)
+             VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id",
+        )
+        .bind(kind_name(m.kind))
+        .bind(&m.to)
+        .bind(&m.text)
+        .bind(&m.secret)
+        .bind(m.decoy)
+        .bind(secs(now))
+        .bind(secs(now))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(row.get("id"))
+    }
+
+    async fn due_jobs(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Job>> {
+        let rows = sqlx::query(
+            "SELECT id, kind, recipient, body, secret, decoy, attempts FROM outbox
+             WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+        )
+        .bind(secs(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend)?;
+        rows.iter()
+            .map(|r| {
+                Ok(Job {
+                    id: r.get("id"),
+                    attempts: u32::try_from(r.get::<i64, _>("attempts")).unwrap_or(u32::MAX),
+                    message: Message {
+                        kind: kind_from(r.get("kind"))?,
+                        to: r.get("recipient"),
+                        text: r.get::<Option<String>, _>("body").unwrap_or_default(),
+                        secret: r.get::<Option<String>, _>("secret").unwrap_or_default(),
+                        decoy: r.get("decoy"),
+                    },
+                })
+            })
+            .collect()
+    }
+
+    async fn finish_job(&self, id: i64, delivered: bool, now: Timestamp) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE outbox SET status = ?, body = NULL, secret = NULL, finished_at = ?,
+                               attempts = attempts + 1
+             WHERE id = ?",
+        )
+        .bind(if delivered { "sent" } else { "dropped" })
+        .bind(secs(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn fail_job(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> StoreResult<()> {
+        match retry_at {
+            Some(at) => sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+                 WHERE id = ?",
+            )
+            .bind(error)
+            .bind(secs(at))
+            .bind(id),
+            None => sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, last_error = ?, status = 'failed',
+                                   body = NULL, secret = NULL, finished_at = ?
+                 WHERE id = ?",
+            )
+            .bind(error)
+            .bind(secs(now))
+            .bind(id),
+        }
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn job_counts(&self) -> StoreResult<Vec<(String, u64)>> {
+        let rows =
+            sqlx::query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(backend)?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    r.get::<String, _>("status"),
+                    u64::try_from(r.get::<i64, _>("n")).unwrap_or(0),
+                )
+            })
+            .collect())
+    }
+
+    async fn hit(&self, key: &[u8], window: u64, now: Timestamp) -> StoreResult<(u32, u64)> {
+        let window = window.max(1);
+        let start = now.as_unix_secs() - now.as_unix_secs() % window;
+        let row = sqlx::query(
+            "INSERT INTO rate_limits (key, window_start, count) VALUES (?, ?, 1)
+             ON CONFLICT (key, window_start) DO UPDATE SET count = count + 1
+             RETURNING count",
+        )
+        .bind(key)
+        .bind(i64::try_from(start).unwrap_or(i64::MAX))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend)?;
+        let count = u32::try_from(row.get::<i64, _>("count")).unwrap_or(u32::MAX);
+        // A new window: drop windows older than any limit uses (a day).
+        if count == 1 {
+            sqlx::query("DELETE FROM rate_limits WHERE window_start < ?")
+                .bind(secs(now).saturating_sub(2 * 86_400))
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+        }
+        Ok((count, start + window - now.as_unix_secs()))
+    }
+}
