@@ -1,0 +1,499 @@
+//! What the API refuses, and that unknown identifiers look like known ones.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::*;
+use resetflow::protocol::{Route, DEV_OUTBOX_PATH, LOGIN_PATH};
+use resetflow_server::service::RateLimits;
+use serde_json::{json, Value};
+
+/// The structure of a JSON value: object keys (recursively), array element
+/// shapes (deduplicated), and leaf types. Values themselves do not count.
+fn shape(v: &Value) -> String {
+    match v {
+        Value::Object(m) => {
+            let inner: Vec<String> = m.iter().map(|(k, v)| format!("{k}:{}", shape(v))).collect();
+            format!("{{{}}}", inner.join(","))
+        }
+        Value::Array(a) => {
+            let set: BTreeSet<String> = a.iter().map(shape).collect();
+            format!("[{}]", set.into_iter().collect::<Vec<_>>().join("|"))
+        }
+        Value::String(_) => "s".into(),
+        Value::Number(_) => "n".into(),
+        Value::Bool(_) => "b".into(),
+        Value::Null => "null".into(),
+    }
+}
+
+/// Status, error code (if any) and JSON shape of each step for one identifier.
+async fn walk(s: &TestServer, identifier: &str) -> Vec<(String, StatusCode, String, String)> {
+    let mut seen = Vec::new();
+    let mut note = |step: &str, a: &Answer| {
+        let (code, sh) = if a.headers["content-type"] == "image/png" {
+            (String::new(), "png".to_owned())
+        } else {
+            let j = a.json();
+            (
+                j["error"]["code"].as_str().unwrap_or("").to_owned(),
+                shape(&j),
+            )
+        };
+        seen.push((step.to_owned(), a.status, code, sh));
+    };
+    let a = s
+        .post(&s.path(Route::Flows, ""), json!({"identifier": identifier}))
+        .await;
+    note("create", &a);
+    let id = a.json()["id"].as_str().unwrap().to_owned();
+    let first_channel = a.json()["channels"][0]["id"].as_str().unwrap().to_owned();
+    note("get", &s.get(&s.path(Route::Flow, &id)).await);
+    note("image", &s.get(&s.path(Route::Captcha, &id)).await);
+    let answer = s.captcha_answer(&id);
+    let wrong = if answer == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    note(
+        "captcha wrong",
+        &s.post(&s.path(Route::Captcha, &id), json!({"answer": wrong}))
+            .await,
+    );
+    let answer = s.captcha_answer(&id);
+    note(
+        "captcha",
+        &s.post(&s.path(Route::Captcha, &id), json!({"answer": answer}))
+            .await,
+    );
+    note(
+        "bad channel",
+        &s.post(&s.path(Route::Code, &id), json!({"channel": "fax"}))
+            .await,
+    );
+    note(
+        "send",
+        &s.post(&s.path(Route::Code, &id), json!({"channel": first_channel}))
+            .await,
+    );
+    note(
+        "resend",
+        &s.post(&s.path(Route::Code, &id), json!({"channel": first_channel}))
+            .await,
+    );
+    note(
+        "wrong code",
+        &s.post(&s.path(Route::CodeVerify, &id), json!({"code": "12345x"}))
+            .await,
+    );
+    note(
+        "review",
+        &s.post(
+            &s.path(Route::Review, &id),
+            json!({"contact": "help@example.net", "message": "no access"}),
+        )
+        .await,
+    );
+    note("after review", &s.get(&s.path(Route::Flow, &id)).await);
+    seen
+}
+
+#[tokio::test]
+async fn unknown_identifiers_get_the_same_statuses_and_shapes_as_known_ones() {
+    let s = server().await;
+    for (known, unknown) in [
+        ("demo@example.com", "nobody@example.com"),
+        ("+4915123456789", "+4915198765432"),
+        ("100000001", "100000999"),
+    ] {
+        let k = walk(&s, known).await;
+        let u = walk(&s, unknown).await;
+        assert_eq!(k, u, "{known} vs {unknown}");
+    }
+    // Decoys are pretend sends: stored and then dropped by the worker.
+    s.deliver().await;
+    let counts = s.store.job_counts().await.unwrap();
+    assert!(
+        counts.iter().any(|(st, n)| st == "dropped" && *n == 3),
+        "{counts:?}"
+    );
+    assert!(
+        s.outbox().iter().all(|e| !e.to.is_empty()),
+        "a decoy never reaches the outbox"
+    );
+}
+
+#[tokio::test]
+async fn decoy_channels_are_stable_per_identifier_and_look_real() {
+    let s = server().await;
+    let channels = |a: &Answer| a.json()["channels"].clone();
+    let path = s.path(Route::Flows, "");
+    let mut shapes = BTreeSet::new();
+    for who in [
+        "ghost@example.com",
+        "+4915198765432",
+        "123456789",
+        "987654321",
+    ] {
+        let first = s.post(&path, json!({"identifier": who})).await;
+        let second = s.post(&path, json!({"identifier": who})).await;
+        assert_eq!(channels(&first), channels(&second), "{who}");
+        let c = channels(&first);
+        assert!(!c.as_array().unwrap().is_empty());
+        for ch in c.as_array().unwrap() {
+            let to = ch["to"].as_str().unwrap();
+            match ch["kind"].as_str().unwrap() {
+                "sms" => assert!(to.starts_with('+') && to.contains(" ••• •••• "), "{to}"),
+                "email" => assert!(to.contains("•••@"), "{to}"),
+                k => panic!("kind {k}"),
+            }
+            shapes.insert(ch["id"].as_str().unwrap().to_owned());
+        }
+    }
+    // The same channel ids as real accounts use.
+    assert!(
+        shapes.iter().all(|id| id == "sms" || id == "email"),
+        "{shapes:?}"
+    );
+    let typed = s
+        .post(&path, json!({"identifier": "ghost@example.com"}))
+        .await;
+    let c = channels(&typed);
+    assert!(c
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|ch| ch["to"] == "g•••@example.com"));
+}
+
+#[tokio::test]
+async fn non_json_bodies_and_bad_json_get_the_error_shape() {
+    let s = server().await;
+    let path = s.path(Route::Flows, "");
+    let req = Request::post(&path)
+        .header("content-type", "text/plain")
+        .body(Body::from(r#"{"identifier":"100000001"}"#))
+        .unwrap();
+    let a = s.request(req).await;
+    assert_eq!(
+        (a.status, a.error_code().as_str()),
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "request.unsupported_media_type"
+        )
+    );
+    let req = Request::post(&path)
+        .body(Body::from(r#"{"identifier":"100000001"}"#))
+        .unwrap();
+    assert_eq!(
+        s.request(req).await.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    for body in ["{", "[]", r#"{"identifer":"x"}"#, r#"{"identifier": 5}"#] {
+        let req = Request::post(&path)
+            .header("content-type", "application/json; charset=utf-8")
+            .body(Body::from(body))
+            .unwrap();
+        let a = s.request(req).await;
+        assert_eq!(
+            (a.status, a.error_code().as_str()),
+            (StatusCode::BAD_REQUEST, "request.invalid_json"),
+            "{body}"
+        );
+        assert!(a.json()["error"]["message"].as_str().unwrap().len() > 5);
+        assert_eq!(a.headers["cache-control"], "no-store");
+    }
+    let big = json!({"identifier": "x".repeat(20_000)});
+    let a = s.post(&path, big).await;
+    assert_eq!(
+        a.status,
+        StatusCode::BAD_REQUEST,
+        "bodies over the limit are refused"
+    );
+}
+
+#[tokio::test]
+async fn errors_are_localised_and_identifiers_validated() {
+    let s = server().await;
+    let req = Request::post(s.path(Route::Flows, ""))
+        .header("content-type", "application/json")
+        .header("accept-language", "de-DE,de;q=0.9")
+        .body(Body::from(r#"{"identifier":"jo@@example"}"#))
+        .unwrap();
+    let a = s.request(req).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let code = a.error_code();
+    assert!(
+        code.starts_with("email.") || code.starts_with("identifier."),
+        "{code}"
+    );
+    let en = s
+        .post(
+            &s.path(Route::Flows, ""),
+            json!({"identifier": "jo@@example"}),
+        )
+        .await;
+    assert_eq!(en.error_code(), code);
+    assert_ne!(
+        a.json()["error"]["message"],
+        en.json()["error"]["message"],
+        "German differs from English"
+    );
+
+    let a = s.get(&s.path(Route::Flow, "no-such-flow")).await;
+    assert_eq!(
+        (a.status, a.error_code().as_str()),
+        (StatusCode::NOT_FOUND, "flow.not_found")
+    );
+    let a = s.get("/api/recovery/nothing-here").await;
+    assert_eq!(
+        (a.status, a.error_code().as_str()),
+        (StatusCode::NOT_FOUND, "request.not_found")
+    );
+}
+
+#[tokio::test]
+async fn origins_outside_the_allow_list_are_refused() {
+    let s = server().await;
+    let with_origin = |origin: &str, host: &str| {
+        Request::post(s.path(Route::Flows, ""))
+            .header("content-type", "application/json")
+            .header("origin", origin)
+            .header("host", host)
+            .body(Body::from(r#"{"identifier":"100000001"}"#))
+            .unwrap()
+    };
+    let a = s
+        .request(with_origin("https://evil.example", "recover.example"))
+        .await;
+    assert_eq!(
+        (a.status, a.error_code().as_str()),
+        (StatusCode::FORBIDDEN, "request.origin_forbidden")
+    );
+    let a = s
+        .request(with_origin("https://shop.example", "recover.example"))
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "allow-listed origin");
+    let a = s
+        .request(with_origin("http://127.0.0.1:8080", "127.0.0.1:8080"))
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "the server's own origin");
+    let a = s.request(with_origin("null", "127.0.0.1:8080")).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn each_client_ip_has_a_request_budget() {
+    let rates = RateLimits {
+        ip_requests_per_minute: 3,
+        ..RateLimits::default()
+    };
+    let mut s = server_with(rates, true).await;
+    let path = s.path(Route::Flow, "x");
+    for _ in 0..3 {
+        assert_eq!(s.get(&path).await.status, StatusCode::NOT_FOUND);
+    }
+    let a = s.get(&path).await;
+    assert_eq!(
+        (a.status, a.error_code().as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate.limited")
+    );
+    let retry: u64 = a.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    // Another client is not affected; the first is let in again after the window.
+    s.ip = "198.51.100.1:1234".parse().unwrap();
+    assert_eq!(s.get(&path).await.status, StatusCode::NOT_FOUND);
+    s.ip = "192.0.2.7:40000".parse().unwrap();
+    s.advance(retry);
+    assert_eq!(s.get(&path).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn sign_in_attempts_and_flow_starts_per_ip_are_limited() {
+    let rates = RateLimits {
+        ip_logins_per_minute: 2,
+        ip_flows_per_hour: 2,
+        ..RateLimits::default()
+    };
+    let s = server_with(rates, true).await;
+    for _ in 0..2 {
+        let a = s
+            .post(
+                LOGIN_PATH,
+                json!({"identifier": "100000001", "password": "wrong-password"}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    let a = s
+        .post(
+            LOGIN_PATH,
+            json!({"identifier": "100000001", "password": "wrong-password"}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(a.headers.contains_key("retry-after"));
+    for _ in 0..2 {
+        let a = s
+            .post(
+                &s.path(Route::Flows, ""),
+                json!({"identifier": "100000001"}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED);
+    }
+    let a = s
+        .post(
+            &s.path(Route::Flows, ""),
+            json!({"identifier": "100000001"}),
+        )
+        .await;
+    assert_eq!(
+        (a.status, a.error_code().as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate.limited")
+    );
+}
+
+#[tokio::test]
+async fn unknown_and_known_sign_ins_fail_alike() {
+    let s = server().await;
+    for who in [
+        "100000001",
+        "100000999",
+        "nobody@example.com",
+        "not an identifier",
+    ] {
+        let a = s
+            .post(
+                LOGIN_PATH,
+                json!({"identifier": who, "password": "wrong-password-1"}),
+            )
+            .await;
+        assert_eq!(
+            (a.status, a.error_code().as_str()),
+            (StatusCode::UNAUTHORIZED, "login.failed"),
+            "{who}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_dev_outbox_exists_only_in_dev_mode() {
+    let dev = server().await;
+    let a = dev.get(DEV_OUTBOX_PATH).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.json().is_array());
+    let prod = server_with(RateLimits::default(), false).await;
+    let a = prod.get(DEV_OUTBOX_PATH).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    // Without dev mode, the flow still works and records no captcha answers.
+    let f = prod
+        .post(
+            &prod.path(Route::Flows, ""),
+            json!({"identifier": "100000001"}),
+        )
+        .await;
+    assert_eq!(f.status, StatusCode::CREATED);
+    assert!(prod.dev.entries().is_empty());
+}
+
+#[tokio::test]
+async fn outbox_entries_have_the_contract_fields_newest_last() {
+    let s = server().await;
+    let id = s.flow_at_channel("100000001").await;
+    let a = s
+        .post(&s.path(Route::Code, &id), json!({"channel": "sms"}))
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    s.deliver().await;
+    let entries = s.get(DEV_OUTBOX_PATH).await.json();
+    let entries = entries.as_array().unwrap();
+    for e in entries {
+        let keys: BTreeSet<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, BTreeSet::from(["kind", "to", "text", "secret"]));
+    }
+    assert_eq!(entries[0]["kind"], "captcha");
+    assert_eq!(entries[0]["to"], id.as_str());
+    let last = entries.last().unwrap();
+    assert_eq!(
+        (last["kind"].as_str(), last["to"].as_str()),
+        (Some("sms"), Some("+4915123456789"))
+    );
+}
+
+#[tokio::test]
+async fn the_background_worker_delivers_without_being_asked() {
+    let s = server().await;
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(resetflow_server::delivery::worker(
+        s.store.clone(),
+        s.dev.clone(),
+        s.ctx.wake.clone(),
+        std::time::Duration::from_secs(60),
+        s.ctx.clock.clone(),
+        rx,
+    ));
+    let id = s.flow_at_channel("100000001").await;
+    let a = s
+        .post(&s.path(Route::Code, &id), json!({"channel": "email"}))
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let mut delivered = false;
+    for _ in 0..100 {
+        if s.code_for("demo@example.com").is_some() {
+            delivered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(delivered, "the wake-up reached the worker");
+    tx.send(true).unwrap();
+    worker.await.unwrap();
+}
+
+#[tokio::test]
+async fn failed_deliveries_are_retried_with_backoff_then_recorded() {
+    use resetflow_server::delivery::{work_once, Delivery, MAX_ATTEMPTS};
+    use resetflow_server::store::Message;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    struct Down(AtomicU32);
+    #[async_trait::async_trait]
+    impl Delivery for Down {
+        async fn deliver(&self, _m: &Message) -> Result<(), String> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Err("gateway unavailable".into())
+        }
+    }
+    let s = server().await;
+    let down = Down(AtomicU32::new(0));
+    let id = s.flow_at_channel("100000001").await;
+    assert_eq!(
+        s.post(&s.path(Route::Code, &id), json!({"channel": "sms"}))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let mut now = resetflow::Timestamp::from_unix_secs(T0);
+    for _ in 0..20 {
+        work_once(s.store.as_ref(), &down, now).await.unwrap();
+        now = now.add_secs(60);
+    }
+    assert_eq!(
+        down.0.load(Ordering::SeqCst),
+        MAX_ATTEMPTS,
+        "retried, then given up"
+    );
+    let counts = s.store.job_counts().await.unwrap();
+    assert!(counts.contains(&("failed".to_owned(), 1)), "{counts:?}");
+}
+
+#[tokio::test]
+async fn healthz_answers() {
+    let s = server().await;
+    let a = s.get("/healthz").await;
+    assert_eq!((a.status, a.bytes.as_slice()), (StatusCode::OK, &b"ok"[..]));
+}
