@@ -10,7 +10,7 @@ CREATE TABLE meta (
 
 CREATE TABLE accounts (
     id            TEXT PRIMARY KEY,          -- the numeric account ID
-    email         TEXT UNIQUE,               -- normalised e-mail address
+    email         TEXT UNIQUE COLLATE NOCASE, -- normalised; local part matched case-insensitively
     phone         TEXT UNIQUE,               -- E.164
     password_hash TEXT NOT NULL,             -- argon2id PHC string
     created_at    INTEGER NOT NULL,

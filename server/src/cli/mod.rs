@@ -4,7 +4,10 @@ use std::fmt;
 
 use clap::{Parser, Subcommand};
 
+mod accounts;
 mod captcha;
+mod db;
+mod reviews;
 mod validate;
 
 /// resetflow: account recovery done right.
@@ -21,6 +24,10 @@ enum Command {
     Captcha(captcha::Args),
     /// Parse identifiers and print one JSON object per input.
     Validate(validate::Args),
+    /// Add or list accounts of the server's database.
+    Accounts(accounts::Args),
+    /// List, approve or deny manual reviews.
+    Reviews(reviews::Args),
 }
 
 /// Runs the parsed command line.
@@ -28,6 +35,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Captcha(args) => captcha::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Accounts(args) => accounts::run(args),
+        Command::Reviews(args) => reviews::run(args),
     }
 }
 
@@ -54,6 +63,15 @@ impl CliError {
         CliError {
             code,
             message: format!("{context}: {err}"),
+            status: 1,
+        }
+    }
+
+    /// A failure while running (storage, network), exit status 1.
+    pub fn failure(code: &'static str, message: impl Into<String>) -> CliError {
+        CliError {
+            code,
+            message: message.into(),
             status: 1,
         }
     }

@@ -82,7 +82,7 @@ pub async fn accounts_unique_and_found(store: &dyn Store) {
         None
     );
     let mut dup = account("200000002");
-    dup.email = a.email.clone();
+    dup.email = Some("U200000001@EXAMPLE.com".to_owned());
     match store.create_account(&dup, T0).await {
         Err(StoreError::Duplicate(_)) => {}
         other => panic!("duplicate e-mail must be refused, got {other:?}"),

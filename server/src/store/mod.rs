@@ -245,7 +245,8 @@ pub trait Store: Send + Sync + 'static {
     ///
     /// [`StoreError::Duplicate`] when the ID, e-mail or phone is taken.
     async fn create_account(&self, account: &Account, now: Timestamp) -> StoreResult<()>;
-    /// The account found by `lookup`.
+    /// The account found by `lookup`; e-mail addresses match ignoring
+    /// ASCII case (and are unique that way).
     async fn find_account(&self, lookup: Lookup<'_>) -> StoreResult<Option<Account>>;
     /// Every account, by ID.
     async fn list_accounts(&self) -> StoreResult<Vec<Account>>;
