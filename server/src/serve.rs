@@ -9,7 +9,7 @@ use std::time::Duration;
 use base64::Engine;
 use rand_core::{OsRng, RngCore};
 use resetflow::identifier::Region;
-use resetflow::protocol::{mask_email, mask_phone, Routes};
+use resetflow::protocol::Routes;
 use tokio::sync::Notify;
 
 use crate::api::{self, AppState};
@@ -194,6 +194,21 @@ pub fn dev_allowed(addr: &SocketAddr) -> bool {
 ///
 /// A [`ServeError`] when the configuration is refused or the server cannot start.
 pub async fn run(config: ServeConfig, captcha: Arc<dyn CaptchaSource>) -> Result<(), ServeError> {
+    run_until(config, captcha, shutdown_signal(), None).await
+}
+
+/// Runs the server until `shutdown` resolves, then drains open requests
+/// and stops the delivery worker. `ready` receives the bound address.
+///
+/// # Errors
+///
+/// A [`ServeError`] when the configuration is refused or the server cannot start.
+pub async fn run_until(
+    config: ServeConfig,
+    captcha: Arc<dyn CaptchaSource>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ready: Option<tokio::sync::oneshot::Sender<SocketAddr>>,
+) -> Result<(), ServeError> {
     if config.dev && !dev_allowed(&config.listen) {
         return Err(err(
             "serve.dev_not_loopback",
@@ -273,25 +288,22 @@ pub async fn run(config: ServeConfig, captcha: Arc<dyn CaptchaSource>) -> Result
         .local_addr()
         .map_err(|e| err("serve.listen", e.to_string()))?;
     tracing::info!(listen = %local, dev = config.dev, prefix = %state.routes.prefix(), "serving");
+    if let Some(ready) = ready {
+        let _ = ready.send(local);
+    }
     let app = api::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| err("serve.io", e.to_string()))?;
     let _ = stop_tx.send(true);
     let _ = worker.await;
-    store_close(store).await;
     tracing::info!("stopped");
     Ok(())
 }
 
 fn unreachable_delivery() -> Result<Arc<dyn Delivery>, ServeError> {
     Err(err("serve.no_delivery", "no delivery is configured"))
-}
-
-async fn store_close(_store: Arc<dyn Store>) {
-    // sqlx closes pooled connections when the last handle drops; WAL
-    // contents are checkpointed by SQLite on the last close.
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.
@@ -315,12 +327,4 @@ pub async fn shutdown_signal() {
         _ = term => {}
     }
     tracing::info!("shutdown signal received; draining connections");
-}
-
-/// Masks used in the startup banner when logging accounts.
-pub fn masked_contacts(a: &Account) -> (String, String) {
-    (
-        a.email.as_deref().map(mask_email).unwrap_or_default(),
-        a.phone.as_deref().map(mask_phone).unwrap_or_default(),
-    )
 }
