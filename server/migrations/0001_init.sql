@@ -1,6 +1,7 @@
 -- The recovery server's schema. Times are Unix seconds (UTC).
--- Secrets are never stored in the clear: codes, captcha answers, session
--- tokens and identifier keys are keyed hashes (HMAC-SHA256 with a server key).
+-- Secrets are never stored in the clear: codes, session tokens and identifier
+-- keys are keyed hashes (HMAC-SHA256 with a server key); a captcha answer is
+-- only bound into its challenge token by an HMAC.
 
 -- Server-wide values created on first start (the master key when none is configured).
 CREATE TABLE meta (
@@ -25,7 +26,7 @@ CREATE TABLE flows (
     state              TEXT NOT NULL,                 -- resetflow::flow::Flow as JSON
     revision           INTEGER NOT NULL,              -- compare-and-swap token (Flow::revision)
     targets            TEXT NOT NULL,                 -- JSON: channel id -> real address
-    captcha_hash       BLOB,                          -- keyed hash of the current answer
+    captcha_token      TEXT,                          -- signed challenge token (answer bound by HMAC)
     captcha_expires_at INTEGER,
     created_at         INTEGER NOT NULL,
     expires_at         INTEGER NOT NULL

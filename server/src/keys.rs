@@ -20,7 +20,7 @@ type HmacSha256 = Hmac<Sha256>;
 pub enum Purpose {
     /// Keyed hashes of verification codes.
     Code,
-    /// Keyed hashes of captcha answers.
+    /// The master key of captcha challenge tokens.
     Captcha,
     /// Keyed hashes of session tokens.
     Session,
@@ -79,6 +79,21 @@ impl Keys {
             identifier: sub(Purpose::Identifier),
             decoy: sub(Purpose::Decoy),
         }
+    }
+
+    /// The keyring of captcha challenge tokens ([`resetflow::token`]),
+    /// keyed by the captcha subkey; tokens live `ttl_secs`.
+    ///
+    /// # Errors
+    ///
+    /// The token module's [`ConfigError`](resetflow::token::ConfigError)
+    /// for a lifetime it does not accept (0 or over a day).
+    pub fn captcha_keyring(
+        &self,
+        ttl_secs: u64,
+    ) -> Result<resetflow::token::Keyring, resetflow::token::ConfigError> {
+        let master = resetflow::token::MasterKey::from_bytes(&self.captcha)?;
+        resetflow::token::Keyring::new("captcha", master)?.with_ttl_secs(ttl_secs)
     }
 
     fn key(&self, p: Purpose) -> &[u8; 32] {

@@ -142,10 +142,16 @@ pub async fn context(
     let dummy_hash = service::hash_password(dummy, hash_cost)
         .await
         .map_err(|e| err("serve.hash", format!("{e:?}")))?;
+    let limits = resetflow::flow::Limits::DEFAULT;
+    // A challenge lives as long as a flow may: the flow's expiry bounds it.
+    let captcha_tokens = keys
+        .captcha_keyring(limits.flow_lifetime_secs)
+        .map_err(|e| err("serve.secret", format!("captcha keyring: {e}")))?;
     Ok(Ctx {
         store,
+        captcha_tokens,
         keys,
-        limits: resetflow::flow::Limits::DEFAULT,
+        limits,
         rates,
         policy: resetflow::password::Policy::default(),
         hash_cost,

@@ -28,10 +28,11 @@ use resetflow::flow::{Channel, ChannelKind, Effect, Event, Flow, FlowError, Limi
 use resetflow::identifier::{self, Identifier, Kind, Region};
 use resetflow::password::Policy;
 use resetflow::protocol::{mask_email, mask_identifier, mask_phone};
+use resetflow::token::{Consumed, Keyring};
 use resetflow::{Locale, Timestamp};
 use tokio::sync::Notify;
 
-use crate::challenge::{self, CaptchaSource, Rendered};
+use crate::challenge::{CaptchaSource, Rendered};
 use crate::delivery::DevOutbox;
 use crate::error::{ApiError, Code};
 use crate::keys::{Keys, Purpose};
@@ -111,6 +112,8 @@ pub struct Ctx {
     pub default_region: Option<Region>,
     /// Captcha images.
     pub captcha: Arc<dyn CaptchaSource>,
+    /// Signs captcha challenge tokens (answer bound by HMAC).
+    pub captcha_tokens: Keyring,
     /// Wakes the delivery worker.
     pub wake: Arc<Notify>,
     /// The dev outbox, in dev mode only.
@@ -445,14 +448,43 @@ async fn issue_captcha(ctx: &Ctx, rec: &FlowRecord) -> Result<Rendered, ApiError
         .await
         .map_err(|e| ApiError::internal(format!("captcha task: {e}")))?
         .map_err(|e| ApiError::internal(format!("captcha: {e}")))?;
-    let hash = challenge::answer_hash(&ctx.keys, &rec.id, &rendered.answer);
+    let now = (ctx.clock)();
+    let issued = ctx
+        .captcha_tokens
+        .issue(&mut OsRng, &rendered.answer, now)
+        .map_err(|e| ApiError::internal(format!("captcha token: {e}")))?;
+    let expires = issued.expires_at().min(rec.flow.expires_at());
     ctx.store
-        .set_captcha(&rec.id, &hash, rec.flow.expires_at())
+        .set_captcha(&rec.id, issued.token(), expires)
         .await?;
     if let Some(dev) = &ctx.dev {
         dev.captcha_issued(&rec.id, &rendered.answer);
     }
     Ok(rendered)
+}
+
+/// Verifies `answer` against the flow's challenge `token`: open (MAC and
+/// expiry, no I/O), consume (the guarded update is the used-nonce store, so
+/// a challenge answers once, right or wrong), then compare in constant time.
+async fn check_captcha(
+    ctx: &Ctx,
+    flow_id: &str,
+    token: &str,
+    answer: &str,
+    now: Timestamp,
+) -> Result<bool, ApiError> {
+    let Ok(opened) = ctx.captcha_tokens.open(token, now) else {
+        return Ok(false);
+    };
+    let outcome = if ctx.store.consume_captcha(flow_id, token).await? {
+        Consumed::Fresh
+    } else {
+        Consumed::AlreadyUsed
+    };
+    Ok(opened
+        .claim(outcome)
+        .and_then(|claimed| claimed.check(answer))
+        .is_ok())
 }
 
 /// Saves `t` with compare-and-swap against `rec`, performs its effects and
@@ -503,17 +535,9 @@ pub async fn answer_captcha(
         .flow
         .handle(Event::CaptchaSolved, now, &ctx.limits)
         .map_err(|e| refuse(&rec, e, now))?;
-    let stored = ctx.store.captcha(&rec.id, now).await?;
-    let right = match (stored, challenge::normalise_answer(answer)) {
-        (Some(stored), Some(answer)) => {
-            let candidate = challenge::answer_hash(&ctx.keys, &rec.id, &answer);
-            use subtle::ConstantTimeEq;
-            // Consumed only when right; a wrong answer's challenge is
-            // replaced by the new one the failure issues.
-            bool::from(stored.ct_eq(&candidate))
-                && ctx.store.consume_captcha(&rec.id, &stored).await?
-        }
-        _ => false,
+    let right = match ctx.store.captcha(&rec.id, now).await? {
+        Some(token) => check_captcha(ctx, &rec.id, &token, answer, now).await?,
+        None => false,
     };
     if right {
         commit(ctx, rec, solved, None, None).await
@@ -593,7 +617,7 @@ pub async fn verify_code(
         .handle(Event::CodeVerified, now, &ctx.limits)
         .map_err(|e| refuse(&rec, e, now))?;
     // A code that is not 6 digits is simply wrong; it still costs a try.
-    let typed = challenge::normalise_answer(code).unwrap_or_default();
+    let typed = resetflow::token::normalize_answer(code).unwrap_or_default();
     let candidate = ctx
         .keys
         .mac(Purpose::Code, &[rec.id.as_bytes(), typed.as_bytes()]);

@@ -68,6 +68,14 @@ async fn no_secret_reaches_a_log_line() {
         .await;
     let answer = s.captcha_answer(&id);
     secrets.push(answer.clone());
+    let now = resetflow::Timestamp::from_unix_secs(T0);
+    let token = s
+        .store
+        .captcha(&id, now)
+        .await
+        .unwrap()
+        .expect("a live challenge token");
+    secrets.push(token);
     let a = s
         .post(&s.path(Route::Captcha, &id), json!({"answer": answer}))
         .await;

@@ -206,16 +206,16 @@ pub async fn captcha_single_use(store: &dyn Store) {
         .unwrap();
     assert_eq!(store.captcha("conf-captcha", T0).await.unwrap(), None);
     store
-        .set_captcha("conf-captcha", b"old", T0.add_secs(60))
+        .set_captcha("conf-captcha", "old", T0.add_secs(60))
         .await
         .unwrap();
     store
-        .set_captcha("conf-captcha", b"new", T0.add_secs(60))
+        .set_captcha("conf-captcha", "new", T0.add_secs(60))
         .await
         .unwrap();
     assert_eq!(
         store.captcha("conf-captcha", T0).await.unwrap().as_deref(),
-        Some(&b"new"[..])
+        Some("new")
     );
     assert_eq!(
         store
@@ -225,10 +225,10 @@ pub async fn captcha_single_use(store: &dyn Store) {
         None,
         "expired"
     );
-    assert!(!store.consume_captcha("conf-captcha", b"old").await.unwrap());
-    assert!(store.consume_captcha("conf-captcha", b"new").await.unwrap());
+    assert!(!store.consume_captcha("conf-captcha", "old").await.unwrap());
+    assert!(store.consume_captcha("conf-captcha", "new").await.unwrap());
     assert!(
-        !store.consume_captcha("conf-captcha", b"new").await.unwrap(),
+        !store.consume_captcha("conf-captcha", "new").await.unwrap(),
         "single use"
     );
     assert_eq!(store.captcha("conf-captcha", T0).await.unwrap(), None);

@@ -1,8 +1,9 @@
 //! Storage behind one trait, so SQLite (default) and other backends are
 //! interchangeable and all run the same [`conformance`] suite.
 //!
-//! The store keeps no secret in the clear: codes, captcha answers and session
-//! tokens arrive here already as keyed hashes (see [`crate::keys`]). The
+//! The store keeps no secret in the clear: codes and session tokens arrive
+//! here already as keyed hashes (see [`crate::keys`]); captcha answers only
+//! inside signed challenge tokens ([`resetflow::token`]). The
 //! operations that guard a security limit are single atomic statements:
 //! [`Store::save_flow`] is a compare-and-swap on the flow's revision,
 //! [`Store::check_code`] counts the attempt before the caller may compare,
@@ -291,19 +292,20 @@ pub trait Store: Send + Sync + 'static {
 
     // --- captcha challenges ---
 
-    /// Makes `answer_hash` the flow's current captcha challenge (the
-    /// previous one dies).
+    /// Makes `token` the flow's current captcha challenge (the previous
+    /// one dies).
     async fn set_captcha(
         &self,
         flow_id: &str,
-        answer_hash: &[u8],
+        token: &str,
         expires_at: Timestamp,
     ) -> StoreResult<()>;
-    /// The current challenge's answer hash, if one is live at `now`.
-    async fn captcha(&self, flow_id: &str, now: Timestamp) -> StoreResult<Option<Vec<u8>>>;
-    /// Clears the challenge if it is still `answer_hash`; `true` for the one
-    /// caller that cleared it (single use).
-    async fn consume_captcha(&self, flow_id: &str, answer_hash: &[u8]) -> StoreResult<bool>;
+    /// The current challenge token, if one is live at `now`.
+    async fn captcha(&self, flow_id: &str, now: Timestamp) -> StoreResult<Option<String>>;
+    /// Clears the challenge if it is still `token`; `true` for the one
+    /// caller that cleared it. This is the token's used-nonce store: a
+    /// challenge is consumed by its first answer, right or wrong.
+    async fn consume_captcha(&self, flow_id: &str, token: &str) -> StoreResult<bool>;
 
     // --- codes ---
 

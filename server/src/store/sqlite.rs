@@ -324,9 +324,9 @@ impl Store for SqliteStore {
         rows.iter().map(flow_from).collect()
     }
 
-    async fn set_captcha(&self, flow_id: &str, hash: &[u8], expires: Timestamp) -> StoreResult<()> {
-        sqlx::query("UPDATE flows SET captcha_hash = ?, captcha_expires_at = ? WHERE id = ?")
-            .bind(hash)
+    async fn set_captcha(&self, flow_id: &str, token: &str, expires: Timestamp) -> StoreResult<()> {
+        sqlx::query("UPDATE flows SET captcha_token = ?, captcha_expires_at = ? WHERE id = ?")
+            .bind(token)
             .bind(secs(expires))
             .bind(flow_id)
             .execute(&self.pool)
@@ -335,26 +335,26 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn captcha(&self, flow_id: &str, now: Timestamp) -> StoreResult<Option<Vec<u8>>> {
+    async fn captcha(&self, flow_id: &str, now: Timestamp) -> StoreResult<Option<String>> {
         let row = sqlx::query(
-            "SELECT captcha_hash FROM flows
-             WHERE id = ? AND captcha_hash IS NOT NULL AND captcha_expires_at > ?",
+            "SELECT captcha_token FROM flows
+             WHERE id = ? AND captcha_token IS NOT NULL AND captcha_expires_at > ?",
         )
         .bind(flow_id)
         .bind(secs(now))
         .fetch_optional(&self.pool)
         .await
         .map_err(backend)?;
-        Ok(row.map(|r| r.get("captcha_hash")))
+        Ok(row.map(|r| r.get("captcha_token")))
     }
 
-    async fn consume_captcha(&self, flow_id: &str, hash: &[u8]) -> StoreResult<bool> {
+    async fn consume_captcha(&self, flow_id: &str, token: &str) -> StoreResult<bool> {
         let done = sqlx::query(
-            "UPDATE flows SET captcha_hash = NULL, captcha_expires_at = NULL
-             WHERE id = ? AND captcha_hash = ?",
+            "UPDATE flows SET captcha_token = NULL, captcha_expires_at = NULL
+             WHERE id = ? AND captcha_token = ?",
         )
         .bind(flow_id)
-        .bind(hash)
+        .bind(token)
         .execute(&self.pool)
         .await
         .map_err(backend)?;
