@@ -536,3 +536,44 @@ async fn denied_review_locks_the_flow() {
         .await;
     assert_eq!(a.error_code(), "review.denied");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_wrong_codes_cannot_buy_extra_guesses() {
+    let s = std::sync::Arc::new(server().await);
+    let id = s.flow_at_channel("100000001").await;
+    let a = s
+        .post(&s.path(Route::Code, &id), json!({"channel": "email"}))
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    s.deliver().await;
+    let code = s.code_for("demo@example.com").unwrap();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let s = std::sync::Arc::clone(&s);
+        let path = s.path(Route::CodeVerify, &id);
+        tasks.push(tokio::spawn(async move {
+            let a = s.post(&path, json!({"code": wrong})).await;
+            (a.status, a.error_code())
+        }));
+    }
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    for (status, code) in &answers {
+        assert!(
+            matches!(
+                code.as_str(),
+                "code.mismatch" | "code.attempts_exhausted" | "flow.conflict"
+            ),
+            "{status} {code}"
+        );
+    }
+    // However the race went, the right code is now refused: at most five
+    // guesses were ever compared.
+    let a = s
+        .post(&s.path(Route::CodeVerify, &id), json!({"code": code}))
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", a.json());
+}
