@@ -101,7 +101,23 @@ pub fn request_locale(headers: &HeaderMap) -> Locale {
 fn client_ip(req: &Request) -> String {
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+        .map_or_else(|| "unknown".to_owned(), |c| limit_key(c.0.ip()))
+}
+
+/// The key a client's budget is counted under: the IPv4 address, or the
+/// IPv6 /64 prefix (one subscriber usually holds a whole /64 and could
+/// otherwise take a fresh address for every request).
+pub fn limit_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
 }
 
 /// The client IP, put in the request's extensions by [`guard`].

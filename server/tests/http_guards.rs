@@ -497,3 +497,16 @@ async fn healthz_answers() {
     let a = s.get("/healthz").await;
     assert_eq!((a.status, a.bytes.as_slice()), (StatusCode::OK, &b"ok"[..]));
 }
+
+#[test]
+fn ipv6_clients_are_limited_by_their_64_prefix() {
+    use resetflow_server::api::limit_key;
+    let a = limit_key("2001:db8:1:2:aaaa::1".parse().unwrap());
+    let b = limit_key("2001:db8:1:2:bbbb::9".parse().unwrap());
+    let c = limit_key("2001:db8:1:3::1".parse().unwrap());
+    assert_eq!(a, "2001:db8:1:2::/64");
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    assert_eq!(limit_key("::ffff:192.0.2.1".parse().unwrap()), "192.0.2.1");
+    assert_eq!(limit_key("192.0.2.1".parse().unwrap()), "192.0.2.1");
+}
