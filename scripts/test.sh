@@ -28,7 +28,8 @@ cargo test --workspace --locked
 step "browser tests (headless Chromium)"
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
   cargo test -p resetflow --target wasm32-unknown-unknown --locked \
-    --test wasm_shared --test flow_wasm --test phone_vectors --test identifier_vectors
+    --test wasm_shared --test flow_wasm --test phone_vectors --test identifier_vectors \
+    --test token_vectors
 
 step "fuzzing (${FUZZ_SECONDS:-30} s per target)"
 tools/fuzz.sh "${FUZZ_SECONDS:-30}"
