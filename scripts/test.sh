@@ -20,15 +20,16 @@ step "clippy (native, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "clippy (wasm32 library)"
-cargo clippy -p resetflow --lib --target wasm32-unknown-unknown --locked -- -D warnings
+cargo clippy -p resetflow --lib --target wasm32-unknown-unknown --features browser --locked -- -D warnings
 
 step "native tests"
 cargo test --workspace --locked
 
 step "browser tests (headless Chromium)"
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
-  cargo test -p resetflow --target wasm32-unknown-unknown --locked \
-    --test wasm_shared --test flow_wasm --test phone_vectors --test identifier_vectors
+  cargo test -p resetflow --target wasm32-unknown-unknown --features browser --locked \
+    --test wasm_shared --test flow_wasm --test phone_vectors --test identifier_vectors \
+    --test token_vectors
 
 step "fuzzing (${FUZZ_SECONDS:-30} s per target)"
 tools/fuzz.sh "${FUZZ_SECONDS:-30}"

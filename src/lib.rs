@@ -23,9 +23,15 @@
 //! - `common-passwords` (default): the list of common passwords that
 //!   [`password`] refuses (about 45 KB gzipped).
 //! - `serde`: `Serialize`/`Deserialize` on public data types.
+//! - `browser`: the JavaScript API of the npm package (wasm32 only; no extra
+//!   dependencies beyond `wasm-bindgen` and `js-sys`, which wasm32 builds
+//!   always use).
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+/// The JavaScript API of the npm package (wasm32 with feature `browser`).
+#[cfg(all(feature = "browser", target_arch = "wasm32"))]
+pub mod browser;
 /// Numeric image captchas: layout, distortion, rasterisation and PNG output.
 #[cfg(feature = "captcha")]
 pub mod captcha;
