@@ -248,19 +248,11 @@ pub async fn run_until(
         service::system_clock(),
     )
     .await?;
-    if config.dev {
-        let accounts = seed_demo(&ctx).await?;
-        println!("resetflow dev mode: demo accounts (password {DEMO_PASSWORD:?})");
-        for a in &accounts {
-            println!(
-                "  account {}  e-mail {}  phone {}",
-                a.id,
-                a.email.as_deref().unwrap_or("-"),
-                a.phone.as_deref().unwrap_or("-")
-            );
-        }
-        println!("  dev outbox: http://{}/dev/outbox", config.listen);
-    }
+    let demo = if config.dev {
+        seed_demo(&ctx).await?
+    } else {
+        Vec::new()
+    };
     let delivery: Arc<dyn Delivery> = match &dev {
         Some(d) => Arc::clone(d) as Arc<dyn Delivery>,
         None => unreachable_delivery()?,
@@ -294,6 +286,21 @@ pub async fn run_until(
         .local_addr()
         .map_err(|e| err("serve.listen", e.to_string()))?;
     tracing::info!(listen = %local, dev = config.dev, prefix = %state.routes.prefix(), "serving");
+    // The banner goes to standard output (not the log): the demo password
+    // is meant to be read there, and nothing else is secret in it.
+    if config.dev {
+        println!("resetflow dev mode on http://{local}/");
+        println!("  demo accounts (password {DEMO_PASSWORD:?}):");
+        for a in &demo {
+            println!(
+                "    account {}  e-mail {}  phone {}",
+                a.id,
+                a.email.as_deref().unwrap_or("-"),
+                a.phone.as_deref().unwrap_or("-")
+            );
+        }
+        println!("  dev outbox: http://{local}/dev/outbox");
+    }
     if let Some(ready) = ready {
         let _ = ready.send(local);
     }
