@@ -1,6 +1,6 @@
 //! Captcha challenges for flows.
 //!
-//! The image comes from a [`CaptchaSource`]; its answer is bound into a
+//! The image comes from a [`CaptchaSource`](crate::challenge::CaptchaSource); its answer is bound into a
 //! signed challenge token ([`resetflow::token`]) kept beside the flow
 //! ([`crate::store::Store::set_captcha`]). The client gets only the image.
 //! The flow's column doubles as the token's used-nonce store: the first

@@ -1,8 +1,8 @@
 //! Delivery of codes and notifications, off the request path.
 //!
-//! A request only stores a [`Message`] in the outbox table
-//! ([`Store::enqueue`]) and wakes the [`worker`]; the worker delivers it
-//! through a [`Delivery`], retries failures with back-off and records the
+//! A request only stores a [`Message`](crate::store::Message) in the outbox table
+//! ([`Store::enqueue`](crate::store::Store::enqueue)) and wakes the [`worker`](crate::delivery::worker); the worker delivers it
+//! through a [`Delivery`](crate::delivery::Delivery), retries failures with back-off and records the
 //! last error. So a slow SMS gateway never shows in response times, and a
 //! decoy send (unknown identifier) costs the request exactly what a real one
 //! costs: the worker, not the request, drops it.

@@ -14,7 +14,7 @@
 //! 4. perform the effects in order.
 //!
 //! **No account enumeration.** Whether the identifier has an account is
-//! decided once, in [`start_flow`]; from there on a decoy flow takes every
+//! decided once, in [`start_flow`](crate::service::start_flow); from there on a decoy flow takes every
 //! branch a real one takes (same store writes, same queued message — marked
 //! decoy, dropped by the delivery worker), and the only difference is the
 //! `account_id` column nobody answers with.

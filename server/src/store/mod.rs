@@ -1,13 +1,13 @@
 //! Storage behind one trait, so SQLite (default) and other backends are
-//! interchangeable and all run the same [`conformance`] suite.
+//! interchangeable and all run the same [`conformance`](crate::store::conformance) suite.
 //!
 //! The store keeps no secret in the clear: codes and session tokens arrive
 //! here already as keyed hashes (see [`crate::keys`]); captcha answers only
 //! inside signed challenge tokens ([`resetflow::token`]). The
 //! operations that guard a security limit are single atomic statements:
-//! [`Store::save_flow`] is a compare-and-swap on the flow's revision,
-//! [`Store::check_code`] counts the attempt before the caller may compare,
-//! [`Store::consume_captcha`] and the code consumption are guarded updates
+//! [`Store::save_flow`](crate::store::Store::save_flow) is a compare-and-swap on the flow's revision,
+//! [`Store::check_code`](crate::store::Store::check_code) counts the attempt before the caller may compare,
+//! [`Store::consume_captcha`](crate::store::Store::consume_captcha) and the code consumption are guarded updates
 //! that only one request can win.
 
 use async_trait::async_trait;
