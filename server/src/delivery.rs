@@ -18,6 +18,11 @@ use tokio::sync::Notify;
 
 use crate::store::{Message, Store};
 
+/// How often the worker purges expired data.
+pub const PURGE_EVERY_SECS: u64 = 3600;
+/// How long expired flows, finished jobs and revoked sessions are kept.
+pub const RETAIN_SECS: u64 = 86_400;
+
 /// Attempts after which a message is given up.
 pub const MAX_ATTEMPTS: u32 = 5;
 
@@ -140,9 +145,20 @@ pub async fn worker(
     clock: crate::service::Clock,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
+    let mut last_purge = 0u64;
     loop {
-        if let Err(e) = work_once(store.as_ref(), delivery.as_ref(), clock()).await {
+        let now = clock();
+        if let Err(e) = work_once(store.as_ref(), delivery.as_ref(), now).await {
             tracing::error!(error = %e, "delivery worker: store failure");
+        }
+        // Data nobody needs any more goes after a day; checked hourly.
+        if now.as_unix_secs() >= last_purge + PURGE_EVERY_SECS {
+            last_purge = now.as_unix_secs();
+            let before = Timestamp::from_unix_secs(now.as_unix_secs().saturating_sub(RETAIN_SECS));
+            match store.purge(before).await {
+                Ok(n) => tracing::debug!(removed = n, "purged expired data"),
+                Err(e) => tracing::error!(error = %e, "purge failed"),
+            }
         }
         tokio::select! {
             _ = wake.notified() => {}

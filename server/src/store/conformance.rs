@@ -26,6 +26,7 @@ pub async fn run_all(store: &dyn Store) {
     reviews_decided_once(store).await;
     outbox_jobs(store).await;
     rate_limit_windows(store).await;
+    purge_keeps_what_is_live(store).await;
 }
 
 fn account(id: &str) -> Account {
@@ -482,4 +483,79 @@ pub async fn rate_limit_windows(store: &dyn Store) {
     assert_eq!(store.hit(b"conf-other", 60, now).await.unwrap(), (1, 50));
     let next = Timestamp::from_unix_secs(1_800_000_060);
     assert_eq!(store.hit(b"conf-ip", 60, next).await.unwrap(), (1, 60));
+}
+
+/// Purging removes expired flows, finished jobs and revoked sessions, and
+/// keeps live flows, flows under review, pending jobs and open sessions.
+pub async fn purge_keeps_what_is_live(store: &dyn Store) {
+    let late = T0.add_secs(10 * 86_400);
+    store
+        .create_account(&account("200000030"), T0)
+        .await
+        .unwrap();
+    // Expired long ago (started at T0, 15 min lifetime).
+    store
+        .insert_flow(&record("conf-purge-old", None), T0)
+        .await
+        .unwrap();
+    store
+        .put_code("conf-purge-old", b"h", T0, T0.add_secs(600))
+        .await
+        .unwrap();
+    // Expired, but a review refers to it.
+    store
+        .insert_flow(&record("conf-purge-review", None), T0)
+        .await
+        .unwrap();
+    store
+        .create_review("conf-purge-review", None, "+4930123456", "m", T0)
+        .await
+        .unwrap();
+    // Live at `late`.
+    let live = Flow::start("x".into(), vec![], late, &Limits::DEFAULT).flow;
+    let mut r = record("conf-purge-live", None);
+    r.flow = live;
+    store.insert_flow(&r, late).await.unwrap();
+    store
+        .create_session(b"purge-open", "200000030", T0)
+        .await
+        .unwrap();
+    store
+        .create_session(b"purge-revoked", "200000030", T0)
+        .await
+        .unwrap();
+    store.revoke_sessions("200000030", T0).await.unwrap();
+    store
+        .create_session(b"purge-open2", "200000030", T0)
+        .await
+        .unwrap();
+    let removed = store.purge(late).await.unwrap();
+    assert!(removed >= 4, "{removed}");
+    assert_eq!(store.flow("conf-purge-old").await.unwrap(), None);
+    assert_eq!(
+        store
+            .check_code("conf-purge-old", b"h", 5, T0)
+            .await
+            .unwrap(),
+        CodeCheck::Dead
+    );
+    assert!(store.flow("conf-purge-review").await.unwrap().is_some());
+    assert!(store.flow("conf-purge-live").await.unwrap().is_some());
+    assert_eq!(
+        store
+            .session_account(b"purge-open2")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("200000030")
+    );
+    assert!(
+        !store
+            .job_counts()
+            .await
+            .unwrap()
+            .iter()
+            .any(|(s, _)| s == "sent" || s == "failed"),
+        "finished jobs are gone"
+    );
 }

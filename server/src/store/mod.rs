@@ -386,6 +386,14 @@ pub trait Store: Send + Sync + 'static {
     /// `(status, count)` of jobs by status, for health output and tests.
     async fn job_counts(&self) -> StoreResult<Vec<(String, u64)>>;
 
+    // --- housekeeping ---
+
+    /// Deletes what no limit or answer needs any more: flows (and their
+    /// codes) expired before `before` with no review attached, finished
+    /// outbox jobs and revoked sessions older than `before`. Returns the
+    /// number of rows removed.
+    async fn purge(&self, before: Timestamp) -> StoreResult<u64>;
+
     // --- rate limits ---
 
     /// Counts one hit on `key` in the fixed window of `window_secs` that

@@ -631,6 +631,28 @@ impl Store for SqliteStore {
             .collect())
     }
 
+    async fn purge(&self, before: Timestamp) -> StoreResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        let mut removed = 0;
+        for sql in [
+            "DELETE FROM codes WHERE flow_id IN (SELECT id FROM flows WHERE expires_at < ?1
+                 AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.flow_id = flows.id))",
+            "DELETE FROM flows WHERE expires_at < ?1
+                 AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.flow_id = flows.id)",
+            "DELETE FROM outbox WHERE status != 'pending' AND finished_at < ?1",
+            "DELETE FROM sessions WHERE revoked_at IS NOT NULL AND revoked_at < ?1",
+        ] {
+            let done = sqlx::query(sql)
+                .bind(secs(before))
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?;
+            removed += done.rows_affected();
+        }
+        tx.commit().await.map_err(backend)?;
+        Ok(removed)
+    }
+
     async fn hit(&self, key: &[u8], window: u64, now: Timestamp) -> StoreResult<(u32, u64)> {
         let window = window.max(1);
         let start = now.as_unix_secs() - now.as_unix_secs() % window;
