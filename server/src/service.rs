@@ -225,7 +225,7 @@ fn account_channels(a: &Account) -> (Vec<Channel>, Vec<Target>) {
         channels.push(Channel {
             id: EMAIL.into(),
             kind: ChannelKind::Email,
-            to: mask_email(email),
+            to: email_mask(email),
         });
         targets.push(Target {
             channel: EMAIL.into(),
@@ -234,6 +234,23 @@ fn account_channels(a: &Account) -> (Vec<Channel>, Vec<Target>) {
         });
     }
     (channels, targets)
+}
+
+/// The identifier as accounts are matched: e-mail addresses ignore case
+/// (the store looks them up that way), so per-identifier limits and decoys
+/// must too — `Ann@x` and `ann@x` are one identifier, known or not.
+fn fold(id: &Identifier) -> String {
+    match id.kind() {
+        Kind::Email => id.as_str().to_lowercase(),
+        _ => id.as_str().to_owned(),
+    }
+}
+
+/// An e-mail channel's mask, lower-cased: a known account shows its stored
+/// address and a decoy the typed one, so the case of the first letter
+/// must not tell them apart.
+fn email_mask(address: &str) -> String {
+    mask_email(address).to_lowercase()
 }
 
 /// Calling codes and mail domains decoys are drawn from: common ones, so a
@@ -256,9 +273,10 @@ const DECOY_DOMAINS: [&str; 6] = [
 /// account's would); the other kind is present for about 70% of
 /// identifiers, as real accounts have both or one.
 pub fn decoy_channels(keys: &Keys, id: &Identifier) -> Vec<Channel> {
+    let folded = fold(id);
     let h = keys.mac(
         Purpose::Decoy,
-        &[id.kind().as_str().as_bytes(), id.as_str().as_bytes()],
+        &[id.kind().as_str().as_bytes(), folded.as_bytes()],
     );
     let phone = || {
         let cc = DECOY_CALLING_CODES[usize::from(h[1]) % DECOY_CALLING_CODES.len()];
@@ -283,7 +301,7 @@ pub fn decoy_channels(keys: &Keys, id: &Identifier) -> Vec<Channel> {
             let own = Channel {
                 id: EMAIL.into(),
                 kind: ChannelKind::Email,
-                to: mask_email(id.as_str()),
+                to: email_mask(id.as_str()),
             };
             if both {
                 vec![phone(), own]
@@ -402,11 +420,12 @@ pub async fn start_flow(
         Some(a) => account_channels(a),
         None => (decoy_channels(&ctx.keys, &id), Vec::new()),
     };
+    let folded = fold(&id);
     let identifier_key = ctx
         .keys
         .mac(
             Purpose::Identifier,
-            &[id.kind().as_str().as_bytes(), id.as_str().as_bytes()],
+            &[id.kind().as_str().as_bytes(), folded.as_bytes()],
         )
         .to_vec();
     let t = Flow::start(mask_identifier(id.as_str()), channels, now, &ctx.limits);

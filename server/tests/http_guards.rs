@@ -510,3 +510,70 @@ fn ipv6_clients_are_limited_by_their_64_prefix() {
     assert_eq!(limit_key("::ffff:192.0.2.1".parse().unwrap()), "192.0.2.1");
     assert_eq!(limit_key("192.0.2.1".parse().unwrap()), "192.0.2.1");
 }
+
+#[tokio::test]
+async fn the_case_of_an_e_mail_tells_nothing() {
+    let s = server().await;
+    let path = s.path(Route::Flows, "");
+    let channels = |a: &Answer| a.json()["channels"].clone();
+    // A known account found with another case shows the same channels.
+    let known = s
+        .post(&path, json!({"identifier": "DEMO@example.com"}))
+        .await;
+    let known_lower = s
+        .post(&path, json!({"identifier": "demo@example.com"}))
+        .await;
+    assert_eq!(channels(&known), channels(&known_lower));
+    // An unknown one: decoys stable across case, first letter lower-cased like real masks.
+    let ghost = s
+        .post(&path, json!({"identifier": "GHOST@example.com"}))
+        .await;
+    let ghost_lower = s
+        .post(&path, json!({"identifier": "ghost@example.com"}))
+        .await;
+    assert_eq!(channels(&ghost), channels(&ghost_lower));
+    let own = channels(&ghost)
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "email")
+        .unwrap()["to"]
+        .clone();
+    assert_eq!(own, "g•••@example.com");
+    let known_own = channels(&known)
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "email")
+        .unwrap()["to"]
+        .clone();
+    assert_eq!(known_own, "d•••@example.com");
+}
+
+#[tokio::test]
+async fn the_hourly_send_cap_is_not_reset_by_changing_case() {
+    let s = server().await;
+    for (round, who) in [
+        "demo@example.com",
+        "Demo@example.com",
+        "DEMO@example.com",
+        "dEmo@example.com",
+        "deMo@example.com",
+        "demO@example.com",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let id = s.flow_at_channel(who).await;
+        let a = s
+            .post(&s.path(Route::Code, &id), json!({"channel": "email"}))
+            .await;
+        let expected = if round < 5 {
+            StatusCode::OK
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        assert_eq!(a.status, expected, "{who}");
+        s.advance(61);
+    }
+}
