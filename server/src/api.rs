@@ -390,7 +390,13 @@ async fn admin_list_reviews(
     Query(q): Query<ReviewQuery>,
 ) -> Result<Response, ApiError> {
     admin(&state, &headers)?;
-    let status = q.status.as_deref().and_then(ReviewStatus::from_name);
+    let status = match q.status.as_deref() {
+        None => None,
+        Some(s) => Some(
+            ReviewStatus::from_name(s)
+                .ok_or_else(|| ApiError::new(Code::InvalidQuery, request_locale(&headers)))?,
+        ),
+    };
     let reviews = state.ctx.store.reviews(status).await?;
     Ok(Json(reviews).into_response())
 }

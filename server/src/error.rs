@@ -37,6 +37,8 @@ pub enum Code {
     RateLimited,
     /// `request.invalid_json` (400).
     InvalidJson,
+    /// `request.invalid_query` (400): a query parameter has no valid value.
+    InvalidQuery,
     /// `request.unsupported_media_type` (415): not `application/json`.
     UnsupportedMediaType,
     /// `request.origin_forbidden` (403): Origin not on the allow-list.
@@ -65,6 +67,7 @@ impl Code {
             Code::FlowConflict => "flow.conflict",
             Code::RateLimited => "rate.limited",
             Code::InvalidJson => "request.invalid_json",
+            Code::InvalidQuery => "request.invalid_query",
             Code::UnsupportedMediaType => "request.unsupported_media_type",
             Code::OriginForbidden => "request.origin_forbidden",
             Code::LoginFailed => "login.failed",
@@ -82,7 +85,7 @@ impl Code {
             Code::FlowNotFound | Code::ReviewNotFound | Code::NotFound => StatusCode::NOT_FOUND,
             Code::FlowConflict | Code::ReviewDecided => StatusCode::CONFLICT,
             Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            Code::InvalidJson => StatusCode::BAD_REQUEST,
+            Code::InvalidJson | Code::InvalidQuery => StatusCode::BAD_REQUEST,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::OriginForbidden => StatusCode::FORBIDDEN,
             Code::LoginFailed | Code::AdminUnauthorized => StatusCode::UNAUTHORIZED,
@@ -121,6 +124,13 @@ impl Code {
                 "La solicitud no es JSON válido con la forma esperada.",
                 "Permintaan bukan JSON yang valid dengan bentuk yang diharapkan.",
                 "请求不是预期格式的有效 JSON。",
+            ],
+            Code::InvalidQuery => [
+                "A query parameter has an invalid value.",
+                "Ein Abfrageparameter hat einen ungültigen Wert.",
+                "Un parámetro de la consulta tiene un valor no válido.",
+                "Parameter kueri memiliki nilai yang tidak valid.",
+                "查询参数的值无效。",
             ],
             Code::UnsupportedMediaType => [
                 "Requests must be sent as application/json.",

@@ -450,6 +450,13 @@ async fn manual_review_approved_by_an_operator_replaces_the_contact() {
             .body(axum::body::Body::empty())
             .unwrap()
     };
+    let bad = s
+        .request(authed("/api/admin/reviews?status=maybe", "GET"))
+        .await;
+    assert_eq!(
+        (bad.status, bad.error_code().as_str()),
+        (StatusCode::BAD_REQUEST, "request.invalid_query")
+    );
     let list = s
         .request(authed("/api/admin/reviews?status=pending", "GET"))
         .await;
