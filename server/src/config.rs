@@ -50,6 +50,46 @@ pub struct ServeConfig {
     /// Region (ISO 3166 alpha-2) for phone numbers typed without `+`.
     #[arg(long, env = "RESETFLOW_REGION")]
     pub region: Option<String>,
+    /// argon2id memory cost in KiB for new password hashes.
+    #[arg(long, env = "RESETFLOW_ARGON2_MEMORY_KIB", default_value_t = 19_456)]
+    pub argon2_memory_kib: u32,
+    /// argon2id iterations for new password hashes.
+    #[arg(long, env = "RESETFLOW_ARGON2_ITERATIONS", default_value_t = 2)]
+    pub argon2_iterations: u32,
+    /// API requests per client IP (IPv6: per /64) per minute.
+    #[arg(long, env = "RESETFLOW_IP_REQUESTS_PER_MINUTE", default_value_t = 120)]
+    pub ip_requests_per_minute: u32,
+    /// Flows started per client IP per hour.
+    #[arg(long, env = "RESETFLOW_IP_FLOWS_PER_HOUR", default_value_t = 30)]
+    pub ip_flows_per_hour: u32,
+    /// Codes sent per client IP per hour.
+    #[arg(long, env = "RESETFLOW_IP_SENDS_PER_HOUR", default_value_t = 20)]
+    pub ip_sends_per_hour: u32,
+    /// Sign-in attempts per client IP per minute.
+    #[arg(long, env = "RESETFLOW_IP_LOGINS_PER_MINUTE", default_value_t = 10)]
+    pub ip_logins_per_minute: u32,
+}
+
+impl ServeConfig {
+    /// The argon2id cost configured.
+    pub fn hash_cost(&self) -> crate::service::HashCost {
+        crate::service::HashCost {
+            memory_kib: self.argon2_memory_kib,
+            iterations: self.argon2_iterations,
+        }
+    }
+
+    /// The cross-flow limits configured (the per-identifier hourly send
+    /// cap is SPEC's 5 and not configurable).
+    pub fn rate_limits(&self) -> crate::service::RateLimits {
+        crate::service::RateLimits {
+            ip_requests_per_minute: self.ip_requests_per_minute,
+            ip_flows_per_hour: self.ip_flows_per_hour,
+            ip_sends_per_hour: self.ip_sends_per_hour,
+            ip_logins_per_minute: self.ip_logins_per_minute,
+            ..crate::service::RateLimits::default()
+        }
+    }
 }
 
 impl fmt::Debug for ServeConfig {
@@ -67,6 +107,8 @@ impl fmt::Debug for ServeConfig {
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
             .field("www", &self.www)
             .field("region", &self.region)
+            .field("hash_cost", &self.hash_cost())
+            .field("rate_limits", &self.rate_limits())
             .finish()
     }
 }

@@ -243,8 +243,8 @@ pub async fn run_until(
         captcha,
         dev.clone(),
         config.region.as_deref(),
-        HashCost::default(),
-        RateLimits::default(),
+        config.hash_cost(),
+        config.rate_limits(),
         service::system_clock(),
     )
     .await?;

@@ -62,6 +62,10 @@ async fn serves_dev_mode_on_a_socket_and_shuts_down_gracefully() {
         &db,
         "--www",
         www.to_str().unwrap(),
+        "--argon2-memory-kib",
+        "64",
+        "--argon2-iterations",
+        "1",
     ]);
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -194,6 +198,7 @@ fn config_debug_redacts_secrets() {
         "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==",
     ]);
     let shown = format!("{cfg:?}");
+    assert!(shown.contains("memory_kib: 19456"), "{shown}");
     assert!(
         !shown.contains("tok-123456") && !shown.contains("c2VjcmV0"),
         "{shown}"
