@@ -54,3 +54,8 @@ pub mod token;
 
 pub use clock::Timestamp;
 pub use locale::Locale;
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
