@@ -82,6 +82,7 @@ pub fn app(state: AppState) -> Router {
         .route(HEALTH_PATH, get(health))
         .fallback(crate::www::serve)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(state.clone(), cors))
         .layer(middleware::from_fn(no_store))
         .with_state(state)
 }
@@ -136,6 +137,53 @@ async fn no_store(req: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
     );
+    res
+}
+
+/// CORS for the allow-listed origins only: a front end on another origin
+/// (`--allowed-origin`) may call the API and read the answers; every other
+/// origin gets no CORS headers (and [`guard`] refuses its requests).
+async fn cors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let allowed = req
+        .headers()
+        .get(header::ORIGIN)
+        .filter(|o| {
+            o.to_str()
+                .is_ok_and(|o| state.allowed_origins.iter().any(|a| a == o))
+        })
+        .cloned();
+    let preflight = req.method() == axum::http::Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let mut res = match (&allowed, preflight) {
+        (Some(_), true) => StatusCode::NO_CONTENT.into_response(),
+        _ => next.run(req).await,
+    };
+    if let Some(origin) = allowed {
+        let h = res.headers_mut();
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        h.append(header::VARY, HeaderValue::from_static("Origin"));
+        if preflight {
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("GET, POST"),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                HeaderValue::from_static("content-type, accept-language"),
+            );
+            h.insert(
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            );
+        } else {
+            h.insert(
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                HeaderValue::from_static("retry-after"),
+            );
+        }
+    }
     res
 }
 

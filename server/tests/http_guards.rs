@@ -577,3 +577,48 @@ async fn the_hourly_send_cap_is_not_reset_by_changing_case() {
         s.advance(61);
     }
 }
+
+#[tokio::test]
+async fn allow_listed_origins_get_cors_headers_and_others_do_not() {
+    let s = server().await;
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method("OPTIONS")
+            .uri(s.path(Route::Flows, ""))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let a = s.request(preflight("https://shop.example")).await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        a.headers["access-control-allow-origin"],
+        "https://shop.example"
+    );
+    assert!(a.headers["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .contains("POST"));
+    assert!(a.headers["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .contains("content-type"));
+    let a = s.request(preflight("https://evil.example")).await;
+    assert!(!a.headers.contains_key("access-control-allow-origin"));
+    assert_ne!(a.status, StatusCode::NO_CONTENT);
+
+    let post = Request::post(s.path(Route::Flows, ""))
+        .header("content-type", "application/json")
+        .header("origin", "https://shop.example")
+        .body(Body::from(r#"{"identifier":"100000001"}"#))
+        .unwrap();
+    let a = s.request(post).await;
+    assert_eq!(a.status, StatusCode::CREATED);
+    assert_eq!(
+        a.headers["access-control-allow-origin"],
+        "https://shop.example"
+    );
+    assert_eq!(a.headers["vary"], "Origin");
+}
