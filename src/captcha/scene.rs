@@ -1,0 +1,412 @@
+//! Layout and distortion: everything random about a captcha is decided here.
+//!
+//! Threat model: the attacker has this code. They can render unlimited
+//! labelled samples and train a recogniser, so secrecy of the method buys
+//! nothing; what costs them is variety a small model cannot learn cheaply.
+//! Hence every glyph independently draws its font (six families with
+//! different digit shapes), stroke weight, width, slant, rotation, size and
+//! baseline; neighbours overlap by a random amount so fixed-width slicing
+//! fails; a smooth warp and a finer ripple bend the whole line so glyphs are
+//! never the font's exact outlines; and interference strokes of digit-like
+//! weight, in the text's own colours, cross the glyphs so that colour or
+//! stroke-width filters cannot separate them. Each knob stops short of what
+//! would make a person hesitate; the contact sheet (`docs/contact-sheet.png`)
+//! is the check.
+//!
+//! All geometry is in logical pixels; the renderer multiplies by the scale,
+//! so a 2x captcha is the same picture with more pixels.
+
+use rand_core::RngCore;
+
+use super::config::{Config, Difficulty};
+use super::glyphs::FONTS;
+use super::outline::Ink;
+use super::rng::{cos, sin, Draw};
+
+/// How far each distortion goes at one difficulty level.
+struct Knobs {
+    /// Maximum rotation of a glyph, radians.
+    rotate: f32,
+    /// Maximum relative change of a glyph's size.
+    size: f32,
+    /// Maximum relative change of a glyph's width alone.
+    stretch: f32,
+    /// Maximum slant (x shift per unit of height).
+    slant: f32,
+    /// Maximum baseline shift, fraction of the glyph height.
+    baseline: f32,
+    /// Range of the gap between neighbouring glyphs, fraction of the glyph
+    /// height; negative values overlap.
+    gap: (f32, f32),
+    /// Range of stroke weight change, glyph units (1000 = digit height).
+    weight: (f32, f32),
+    /// Amplitude of the smooth warp, fraction of the canvas height.
+    warp: f32,
+    /// Amplitude of the fine ripple, logical pixels.
+    ripple: f32,
+    /// Number of long interference curves (inclusive range).
+    curves: (u32, u32),
+    /// Number of short arcs.
+    arcs: (u32, u32),
+    /// Width of interference strokes, fraction of the glyph height.
+    stroke: (f32, f32),
+    /// Background speckles per 100 square logical pixels.
+    speckles: f32,
+}
+
+fn knobs(difficulty: Difficulty) -> Knobs {
+    match difficulty {
+        Difficulty::Easy => Knobs {
+            rotate: 0.22,
+            size: 0.08,
+            stretch: 0.08,
+            slant: 0.15,
+            baseline: 0.06,
+            gap: (-0.02, 0.08),
+            weight: (-15.0, 5.0),
+            warp: 0.05,
+            ripple: 0.5,
+            curves: (1, 1),
+            arcs: (0, 0),
+            stroke: (0.04, 0.06),
+            speckles: 1.5,
+        },
+        Difficulty::Normal => Knobs {
+            rotate: 0.30,
+            size: 0.12,
+            stretch: 0.12,
+            slant: 0.25,
+            baseline: 0.09,
+            gap: (-0.05, 0.03),
+            weight: (-15.0, 15.0),
+            warp: 0.08,
+            ripple: 0.8,
+            curves: (2, 2),
+            arcs: (0, 0),
+            stroke: (0.05, 0.08),
+            speckles: 2.5,
+        },
+        Difficulty::Hard => Knobs {
+            rotate: 0.45,
+            size: 0.16,
+            stretch: 0.16,
+            slant: 0.32,
+            baseline: 0.12,
+            gap: (-0.12, 0.0),
+            weight: (-20.0, 25.0),
+            warp: 0.11,
+            ripple: 1.1,
+            curves: (2, 2),
+            arcs: (1, 2),
+            stroke: (0.06, 0.10),
+            speckles: 3.5,
+        },
+    }
+}
+
+/// A background speckle, drawn under the ink.
+pub(crate) struct Speckle {
+    pub(crate) x: f32,
+    pub(crate) y: f32,
+    pub(crate) radius: f32,
+    /// Which background tone (0 or 1).
+    pub(crate) tone: u8,
+}
+
+/// An RGB colour.
+pub(crate) type Rgb = [u8; 3];
+
+/// Everything to draw, in logical pixels.
+pub(crate) struct Scene {
+    pub(crate) ink: Ink,
+    pub(crate) speckles: Vec<Speckle>,
+    pub(crate) background: Rgb,
+    pub(crate) tones: [Rgb; 2],
+    pub(crate) text: [Rgb; 3],
+    /// Ink colour bands: a pixel at `x + band_wobble * sin(y * band_freq)`
+    /// takes colour 0 left of `bands[0]`, 1 up to `bands[1]`, else 2.
+    pub(crate) bands: [f32; 2],
+    pub(crate) band_wobble: f32,
+    pub(crate) band_freq: f32,
+}
+
+/// Draws the answer and lays out its scene.
+pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (String, Scene) {
+    let mut d = Draw::new(rng);
+    let answer: String = (0..config.length)
+        .map(|_| char::from(b'0' + d.below(10) as u8))
+        .collect();
+    let k = knobs(config.difficulty);
+    let w = f32::from(config.width);
+    let h = f32::from(config.height);
+
+    // Glyph height: about 60% of the canvas, a little different per image.
+    let mut gh = h * d.range(0.58, 0.66);
+    let mut ink = Ink::default();
+    let mut boxes: Vec<(f32, f32)> = Vec::with_capacity(answer.len());
+    let mut cursor = f32::MIN;
+    let mut prev_centre = 0.0f32;
+    // Ink extent per row of one logical pixel, rows centred on the line.
+    let band = (gh * 1.6) as usize;
+    let mut left_edge = vec![f32::MAX; 2 * band];
+    let mut right_edge = vec![f32::MIN; 2 * band];
+    for (i, c) in answer.bytes().enumerate() {
+        let font = FONTS[d.below(FONTS.len() as u32) as usize];
+        let glyph = &font.digits[usize::from(c - b'0')];
+        let size = gh / 1000.0 * (1.0 + d.sym(k.size));
+        let sx = size * (1.0 + d.sym(k.stretch));
+        let sy = size;
+        let slant = d.sym(k.slant);
+        let angle = d.sym(k.rotate);
+        let (sa, ca) = (sin(angle), cos(angle));
+        let lift = d.sym(k.baseline) * gh;
+        let weight = d.range(k.weight.0, k.weight.1);
+        let cx = f32::from(glyph.width) * 0.5;
+        let cy = (f32::from(glyph.y_min) + f32::from(glyph.y_max)) * 0.5;
+        let start = ink.points.len();
+        let first_poly = ink.ends.len();
+        // Centre, scale, slant, flip y, rotate: the glyph's own frame, with
+        // its centre at the origin.
+        ink.push_glyph(glyph, weight, |[x, y]| {
+            let (x, y) = ((x - cx) * sx, (y - cy) * sy);
+            let (x, y) = (x + slant * y, -y);
+            [x * ca - y * sa, x * sa + y * ca + lift]
+        });
+        // Place the glyph by its ink, row by row: its left edge in each row
+        // sits `gap` from the right edge of the ink already laid in that row
+        // (negative gaps overlap), so glyphs touch by a controlled amount
+        // whatever their rotation, instead of by their bounding boxes.
+        left_edge.fill(f32::MAX);
+        profile(
+            &ink.points[start..],
+            &ink.ends[first_poly..],
+            start,
+            band,
+            &mut left_edge,
+            |e, x| *e = e.min(x),
+        );
+        let (mut lo, mut hi) = (f32::MAX, f32::MIN);
+        for p in &ink.points[start..] {
+            lo = lo.min(p[0]);
+            hi = hi.max(p[0]);
+        }
+        let mut dx = 0.0f32;
+        if i > 0 {
+            let gap = d.range(k.gap.0, k.gap.1) * gh;
+            let mut shift = f32::MIN;
+            for (r, l) in right_edge.iter().zip(&left_edge) {
+                if *r > f32::MIN && *l < f32::MAX {
+                    shift = shift.max(r - l + gap);
+                }
+            }
+            // Never let a narrow glyph slip under its neighbour.
+            let centre = (lo + hi) * 0.5;
+            dx = shift.max(prev_centre + gh * 0.32 - centre);
+        }
+        for p in &mut ink.points[start..] {
+            p[0] += dx;
+        }
+        for e in &mut left_edge {
+            if *e < f32::MAX {
+                *e += dx;
+            }
+        }
+        profile(
+            &ink.points[start..],
+            &ink.ends[first_poly..],
+            start,
+            band,
+            &mut right_edge,
+            |e, x| *e = e.max(x),
+        );
+        prev_centre = (lo + hi) * 0.5 + dx;
+        boxes.push((lo + dx, hi + dx));
+        cursor = cursor.max(hi + dx);
+    }
+
+    // Fit the line into the canvas, shrinking it if it is too long, and
+    // place it with a random margin split.
+    let text_l0 = boxes[0].0;
+    let text_w = cursor - text_l0;
+    let room = w * 0.92;
+    let fit = if text_w > room { room / text_w } else { 1.0 };
+    gh *= fit;
+    let left = (w - text_w * fit) * d.range(0.25, 0.75);
+    let mid = h * (0.5 + d.sym(0.05));
+    ink.map(|[x, y]| [left + (x - text_l0) * fit, mid + y * fit]);
+    for b in &mut boxes {
+        *b = (left + (b.0 - text_l0) * fit, left + (b.1 - text_l0) * fit);
+    }
+    let (text_l, text_r) = (boxes[0].0, boxes[boxes.len() - 1].1);
+
+    // Interference: long curves across the line and short arcs through it,
+    // as thick as a thin digit stroke, drawn into the same ink.
+    let curves = k.curves.0 + d.below(k.curves.1 - k.curves.0 + 1);
+    let mut line = Vec::with_capacity(64);
+    for _ in 0..curves {
+        let x0 = d.range(0.0, text_l.max(1.0));
+        let x1 = d.range(text_r.min(w - 1.0), w);
+        let amp = gh * d.range(0.15, 0.4);
+        let freq = core::f32::consts::TAU / (w * d.range(0.5, 1.1));
+        let phase = d.range(0.0, core::f32::consts::TAU);
+        let y0 = mid + d.sym(gh * 0.3);
+        let tilt = d.sym(gh * 0.6) / w;
+        line.clear();
+        let steps = ((x1 - x0) / 3.0).max(2.0) as usize;
+        for s in 0..=steps {
+            let x = x0 + (x1 - x0) * s as f32 / steps as f32;
+            line.push([x, y0 + amp * sin(x * freq + phase) + tilt * (x - w * 0.5)]);
+        }
+        ink.push_stroke(&line, gh * d.range(k.stroke.0, k.stroke.1));
+    }
+    let arcs = k.arcs.0 + d.below(k.arcs.1 - k.arcs.0 + 1);
+    for _ in 0..arcs {
+        // An arc of a digit-sized ellipse, centred near a random glyph, so
+        // it reads as a stray bowl or stem to a model and as clutter to a
+        // person.
+        let (bl, br) = boxes[d.below(boxes.len() as u32) as usize];
+        let cx = d.range(bl, br);
+        let cy = mid + d.sym(gh * 0.35);
+        let (rx, ry) = (gh * d.range(0.2, 0.35), gh * d.range(0.25, 0.45));
+        let a0 = d.range(0.0, core::f32::consts::TAU);
+        let sweep = d.range(1.2, 2.6);
+        line.clear();
+        for s in 0..=12 {
+            let a = a0 + sweep * s as f32 / 12.0;
+            line.push([cx + rx * cos(a), cy + ry * sin(a)]);
+        }
+        ink.push_stroke(&line, gh * d.range(k.stroke.0, k.stroke.1));
+    }
+
+    // The smooth warp of the whole line plus a finer ripple that changes
+    // glyph shapes locally.
+    let tau = core::f32::consts::TAU;
+    let (ax, fy, py) = (
+        h * k.warp * 0.6,
+        tau / (h * d.range(1.0, 2.0)),
+        d.range(0.0, tau),
+    );
+    let (ay, fx, px) = (h * k.warp, tau / (w * d.range(0.6, 1.2)), d.range(0.0, tau));
+    let (rx, ry) = (k.ripple * d.range(0.5, 1.0), k.ripple * d.range(0.5, 1.0));
+    let (rfx, rfy) = (
+        tau / (gh * d.range(0.5, 0.9)),
+        tau / (gh * d.range(0.5, 0.9)),
+    );
+    let (rpx, rpy) = (d.range(0.0, tau), d.range(0.0, tau));
+    ink.map(|[x, y]| {
+        let x2 = x + ax * sin(y * fy + py) + rx * sin(y * rfy + rpy);
+        let y2 = y + ay * sin(x * fx + px) + ry * sin(x * rfx + rpx);
+        [x2, y2]
+    });
+
+    let count = (k.speckles * w * h / 100.0) as usize;
+    let mut speckles = Vec::with_capacity(count);
+    for _ in 0..count {
+        speckles.push(Speckle {
+            x: d.range(0.0, w),
+            y: d.range(0.0, h),
+            radius: d.range(0.5, 1.6),
+            tone: d.below(2) as u8,
+        });
+    }
+
+    // Colours: a light background, two slightly darker tones for speckles,
+    // three dark ink colours of unrelated hues.
+    let bg_hue = d.range(0.0, 1.0);
+    let background = hsl(bg_hue, d.range(0.2, 0.6), d.range(0.90, 0.96));
+    let tones = [
+        hsl(bg_hue + d.sym(0.15), d.range(0.2, 0.5), d.range(0.74, 0.84)),
+        hsl(d.range(0.0, 1.0), d.range(0.2, 0.5), d.range(0.68, 0.80)),
+    ];
+    let base_hue = d.range(0.0, 1.0);
+    let mut text = [[0; 3]; 3];
+    for (i, t) in text.iter_mut().enumerate() {
+        *t = hsl(
+            base_hue + i as f32 * d.range(0.2, 0.4),
+            d.range(0.45, 0.85),
+            d.range(0.16, 0.32),
+        );
+    }
+    let b0 = d.range(0.2, 0.45) * w;
+    let bands = [b0, b0 + d.range(0.2, 0.45) * w];
+    let scene = Scene {
+        ink,
+        speckles,
+        background,
+        tones,
+        text,
+        bands,
+        band_wobble: d.range(0.0, 0.1) * w,
+        band_freq: tau / (h * d.range(0.8, 2.0)),
+    };
+    (answer, scene)
+}
+
+/// Folds the ink x positions of the polygons (`ends` are absolute indices,
+/// `points` starts at `offset`) into `edge`, one entry per row of a band of
+/// `2 * band` rows centred on y = 0, sampling every edge at each row centre.
+fn profile(
+    points: &[[f32; 2]],
+    ends: &[usize],
+    offset: usize,
+    band: usize,
+    edge: &mut [f32],
+    mut fold: impl FnMut(&mut f32, f32),
+) {
+    let mut start = 0;
+    for &end in ends {
+        let poly = &points[start..end - offset];
+        start = end - offset;
+        let Some(&last) = poly.last() else { continue };
+        let mut a = last;
+        for &b in poly {
+            let (y0, y1) = if a[1] < b[1] {
+                (a[1], b[1])
+            } else {
+                (b[1], a[1])
+            };
+            // Rows whose centre (r + 0.5 - band) lies in [y0, y1).
+            let r0 = (y0 + band as f32 - 0.5).ceil().max(0.0) as usize;
+            let r1 = ((y1 + band as f32 - 0.5).ceil().max(0.0) as usize).min(edge.len());
+            for (r, e) in edge.iter_mut().enumerate().take(r1).skip(r0) {
+                let y = r as f32 + 0.5 - band as f32;
+                let t = (y - a[1]) / (b[1] - a[1]);
+                fold(e, a[0] + (b[0] - a[0]) * t);
+            }
+            a = b;
+        }
+    }
+}
+
+/// HSL (each in 0..1, hue wrapping) to RGB.
+fn hsl(hue: f32, sat: f32, light: f32) -> Rgb {
+    let hue = hue - hue.floor();
+    let c = (1.0 - (2.0 * light - 1.0).abs()) * sat;
+    let hp = hue * 6.0;
+    let x = c * (1.0 - ((hp % 2.0) - 1.0).abs());
+    let (r, g, b) = match hp as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let m = light - c * 0.5;
+    let to8 = |v: f32| ((v + m).clamp(0.0, 1.0) * 255.0 + 0.5) as u8;
+    [to8(r), to8(g), to8(b)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hsl_matches_known_colours() {
+        assert_eq!(hsl(0.0, 1.0, 0.5), [255, 0, 0]);
+        assert_eq!(hsl(1.0 / 3.0, 1.0, 0.5), [0, 255, 0]);
+        assert_eq!(hsl(2.0 / 3.0, 1.0, 0.5), [0, 0, 255]);
+        assert_eq!(hsl(0.5, 0.0, 0.5), [128, 128, 128]);
+        assert_eq!(hsl(1.5, 1.0, 0.25), [0, 128, 128]);
+    }
+}
