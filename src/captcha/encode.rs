@@ -1,20 +1,25 @@
 //! From scene to PNG: rasterise the ink, quantise to a 16-colour palette,
 //! encode as a 4-bit indexed PNG.
 //!
-//! Why 16 colours: a background, two speckle tones and three ink colours at
-//! four coverage levels each is all the picture has, and 4-bit pixels with
-//! long runs of background deflate to about 3 KB at 160x60.
+//! Why 16 colours: a background, two speckle tones, two ink colours at four
+//! coverage levels each, and a reversed-polarity background with its light
+//! ink at four levels is all the picture has; 4-bit pixels with long runs of
+//! background deflate to about 2 KB at 160x60.
 
 use super::raster::Canvas;
+use super::rng::sin;
 use super::scene::{Rgb, Scene};
 
 /// Coverage levels per ink colour (level 0 is the background).
 const LEVELS: usize = 4;
 /// Palette layout: background, two tones, then ink colour c at level l
-/// (1..=LEVELS) at index `INK + c * LEVELS + l - 1`.
+/// (1..=LEVELS) at index `INK + c * LEVELS + l - 1`, then the reversed
+/// background and its ink at level l at `INV_INK + l - 1`.
 const BACKGROUND: u8 = 0;
 const TONE: u8 = 1;
 const INK: u8 = 3;
+const INV_BACKGROUND: u8 = INK + 2 * LEVELS as u8;
+const INV_INK: u8 = INV_BACKGROUND + 1;
 
 /// Renders `scene` at `scale` into a `width` x `height` (logical) PNG.
 ///
@@ -32,22 +37,34 @@ pub(crate) fn render(scene: &Scene, width: u32, height: u32, scale: u32) -> Vec<
         canvas.fill_polygon(&poly);
     }
 
-    // Ink colour per pixel, from the wobbling vertical bands.
+    // Ink colour per pixel, from the wobbling colour split, and the span of
+    // the reversed band in each row.
     let mut index = vec![BACKGROUND; pw * ph];
-    let mut band_shift = Vec::with_capacity(ph);
+    let mut rows = Vec::with_capacity(ph);
     for y in 0..ph {
-        band_shift
-            .push(scene.band_wobble * super::rng::sin((y as f32 + 0.5) / s * scene.band_freq));
+        let ly = (y as f32 + 0.5) / s;
+        let shift = scene.band_wobble * sin(ly * scene.band_freq);
+        let inv = scene.inverse.as_ref().map_or((f32::MAX, f32::MIN), |v| {
+            let c = v.centre + v.wobble * sin(ly * v.freq + v.phase);
+            (c - v.half_width, c + v.half_width)
+        });
+        rows.push((shift, inv));
     }
     for (i, cov) in canvas.coverage().enumerate() {
-        let level = (cov * LEVELS as f32 + 0.5) as usize;
-        if level == 0 {
-            continue;
-        }
+        let level = ((cov * LEVELS as f32 + 0.5) as usize).min(LEVELS);
         let (x, y) = (i % pw, i / pw);
-        let bx = (x as f32 + 0.5) / s + band_shift[y];
-        let colour = usize::from(bx >= scene.bands[0]) + usize::from(bx >= scene.bands[1]);
-        index[i] = INK + (colour * LEVELS + level.min(LEVELS) - 1) as u8;
+        let lx = (x as f32 + 0.5) / s;
+        let (shift, (inv_lo, inv_hi)) = rows[y];
+        if lx >= inv_lo && lx < inv_hi {
+            index[i] = if level == 0 {
+                INV_BACKGROUND
+            } else {
+                INV_INK + (level - 1) as u8
+            };
+        } else if level > 0 {
+            let colour = usize::from(lx + shift >= scene.band);
+            index[i] = INK + (colour * LEVELS + level - 1) as u8;
+        }
     }
 
     // Speckles go under the ink: only background pixels take them.
@@ -72,16 +89,23 @@ pub(crate) fn render(scene: &Scene, width: u32, height: u32, scale: u32) -> Vec<
 }
 
 fn palette(scene: &Scene) -> [Rgb; 16] {
+    let mix = |from: Rgb, to: Rgb, level: usize| {
+        let t = level as f32 / LEVELS as f32;
+        let c = |i: usize| (f32::from(from[i]) * (1.0 - t) + f32::from(to[i]) * t + 0.5) as u8;
+        [c(0), c(1), c(2)]
+    };
     let mut pal = [scene.background; 16];
     pal[usize::from(TONE)] = scene.tones[0];
     pal[usize::from(TONE) + 1] = scene.tones[1];
     for (c, ink) in scene.text.iter().enumerate() {
         for l in 1..=LEVELS {
-            let t = l as f32 / LEVELS as f32;
-            let mix = |i: usize| {
-                (f32::from(scene.background[i]) * (1.0 - t) + f32::from(ink[i]) * t + 0.5) as u8
-            };
-            pal[usize::from(INK) + c * LEVELS + l - 1] = [mix(0), mix(1), mix(2)];
+            pal[usize::from(INK) + c * LEVELS + l - 1] = mix(scene.background, *ink, l);
+        }
+    }
+    if let Some(inv) = &scene.inverse {
+        pal[usize::from(INV_BACKGROUND)] = inv.dark;
+        for l in 1..=LEVELS {
+            pal[usize::from(INV_INK) + l - 1] = mix(inv.dark, inv.light, l);
         }
     }
     pal

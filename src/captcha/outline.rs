@@ -58,6 +58,30 @@ impl Ink {
         weight: f32,
         mut f: impl FnMut([f32; 2]) -> [f32; 2],
     ) {
+        self.push_offset(glyph, weight, false, &mut f);
+    }
+
+    /// Appends `glyph` as an outline only: the ink between the outline grown
+    /// by `weight` and the outline grown by `weight - ring`. The inner copy
+    /// runs the other way round, so its winding cancels the inside.
+    pub(crate) fn push_hollow_glyph(
+        &mut self,
+        glyph: &Glyph,
+        weight: f32,
+        ring: f32,
+        mut f: impl FnMut([f32; 2]) -> [f32; 2],
+    ) {
+        self.push_offset(glyph, weight, false, &mut f);
+        self.push_offset(glyph, weight - ring, true, &mut f);
+    }
+
+    fn push_offset(
+        &mut self,
+        glyph: &Glyph,
+        weight: f32,
+        reverse: bool,
+        f: &mut impl FnMut([f32; 2]) -> [f32; 2],
+    ) {
         for contour in glyph.contours {
             let n = contour.len();
             let pt = |i: usize| {
@@ -86,6 +110,10 @@ impl Ink {
                     p[1] + (prev[1] + next[1]) * k,
                 ]));
                 prev = next;
+            }
+            if reverse {
+                let start = self.ends.last().copied().unwrap_or(0);
+                self.points[start..].reverse();
             }
             self.ends.push(self.points.len());
         }
@@ -157,6 +185,21 @@ mod tests {
         let mut ink = Ink::default();
         ink.push_stroke(&[[0.0, 0.0], [10.0, 3.0], [20.0, -4.0]], 2.0);
         assert!(ink.polygons().all(|p| shoelace(p) < 0.0));
+    }
+
+    #[test]
+    fn hollow_glyphs_keep_only_a_ring() {
+        let glyph = &FONTS[0].digits[0];
+        let area = |ink: &Ink| -ink.polygons().map(shoelace).sum::<f32>();
+        let mut full = Ink::default();
+        full.push_glyph(glyph, 0.0, flip);
+        let mut ring = Ink::default();
+        ring.push_hollow_glyph(glyph, 0.0, 40.0, flip);
+        let (a_full, a_ring) = (area(&full), area(&ring));
+        assert!(
+            a_ring > 0.2 * a_full && a_ring < 0.8 * a_full,
+            "{a_ring} of {a_full}"
+        );
     }
 
     #[test]

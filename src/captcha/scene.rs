@@ -40,6 +40,8 @@ struct Knobs {
     gap: (f32, f32),
     /// Range of stroke weight change, glyph units (1000 = digit height).
     weight: (f32, f32),
+    /// Chance that a glyph is drawn as an outline only.
+    hollow: f32,
     /// Amplitude of the smooth warp, fraction of the canvas height.
     warp: f32,
     /// Amplitude of the fine ripple, logical pixels.
@@ -52,6 +54,8 @@ struct Knobs {
     stroke: (f32, f32),
     /// Background speckles per 100 square logical pixels.
     speckles: f32,
+    /// Chance of a band drawn in reversed polarity.
+    invert: f32,
 }
 
 fn knobs(difficulty: Difficulty) -> Knobs {
@@ -64,27 +68,31 @@ fn knobs(difficulty: Difficulty) -> Knobs {
             baseline: 0.06,
             gap: (-0.02, 0.08),
             weight: (-15.0, 5.0),
+            hollow: 0.15,
             warp: 0.05,
             ripple: 0.5,
             curves: (1, 1),
             arcs: (0, 0),
             stroke: (0.04, 0.06),
             speckles: 1.5,
+            invert: 0.5,
         },
         Difficulty::Normal => Knobs {
-            rotate: 0.30,
+            rotate: 0.25,
             size: 0.12,
             stretch: 0.12,
-            slant: 0.25,
+            slant: 0.15,
             baseline: 0.09,
-            gap: (-0.05, 0.03),
+            gap: (-0.02, 0.06),
             weight: (-15.0, 15.0),
-            warp: 0.08,
+            hollow: 0.25,
+            warp: 0.10,
             ripple: 0.8,
-            curves: (2, 2),
+            curves: (1, 2),
             arcs: (0, 0),
-            stroke: (0.05, 0.08),
+            stroke: (0.045, 0.07),
             speckles: 2.5,
+            invert: 0.9,
         },
         Difficulty::Hard => Knobs {
             rotate: 0.45,
@@ -94,12 +102,14 @@ fn knobs(difficulty: Difficulty) -> Knobs {
             baseline: 0.12,
             gap: (-0.12, 0.0),
             weight: (-20.0, 25.0),
-            warp: 0.11,
+            hollow: 0.4,
+            warp: 0.13,
             ripple: 1.1,
             curves: (2, 2),
             arcs: (1, 2),
             stroke: (0.06, 0.10),
             speckles: 3.5,
+            invert: 1.0,
         },
     }
 }
@@ -122,12 +132,30 @@ pub(crate) struct Scene {
     pub(crate) speckles: Vec<Speckle>,
     pub(crate) background: Rgb,
     pub(crate) tones: [Rgb; 2],
-    pub(crate) text: [Rgb; 3],
-    /// Ink colour bands: a pixel at `x + band_wobble * sin(y * band_freq)`
-    /// takes colour 0 left of `bands[0]`, 1 up to `bands[1]`, else 2.
-    pub(crate) bands: [f32; 2],
+    pub(crate) text: [Rgb; 2],
+    /// Ink colour split: a pixel at `x + band_wobble * sin(y * band_freq)`
+    /// takes colour 0 left of `band`, else colour 1.
+    pub(crate) band: f32,
     pub(crate) band_wobble: f32,
     pub(crate) band_freq: f32,
+    /// A region drawn in reversed polarity, if any.
+    pub(crate) inverse: Option<Inverse>,
+}
+
+/// A vertical band with wavy sides where the background is dark and the
+/// ink light: a person reads through a polarity change without effort, a
+/// global threshold (the first step of most OCR pipelines) turns it into a
+/// blob with holes.
+pub(crate) struct Inverse {
+    /// Centre x of the band at `y = 0`.
+    pub(crate) centre: f32,
+    pub(crate) half_width: f32,
+    /// The band's centre moves by `wobble * sin(y * freq + phase)`.
+    pub(crate) wobble: f32,
+    pub(crate) freq: f32,
+    pub(crate) phase: f32,
+    pub(crate) dark: Rgb,
+    pub(crate) light: Rgb,
 }
 
 /// Draws the answer and lays out its scene.
@@ -141,11 +169,11 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
     let h = f32::from(config.height);
 
     // Glyph height: about 60% of the canvas, a little different per image.
-    let mut gh = h * d.range(0.58, 0.66);
+    let mut gh = h * d.range(0.56, 0.64);
     let mut ink = Ink::default();
     let mut boxes: Vec<(f32, f32)> = Vec::with_capacity(answer.len());
     let mut cursor = f32::MIN;
-    let mut prev_centre = 0.0f32;
+    let mut prev_box = (0.0f32, 0.0f32);
     // Ink extent per row of one logical pixel, rows centred on the line.
     let band = (gh * 1.6) as usize;
     let mut left_edge = vec![f32::MAX; 2 * band];
@@ -167,11 +195,18 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
         let first_poly = ink.ends.len();
         // Centre, scale, slant, flip y, rotate: the glyph's own frame, with
         // its centre at the origin.
-        ink.push_glyph(glyph, weight, |[x, y]| {
+        let place = |[x, y]: [f32; 2]| {
             let (x, y) = ((x - cx) * sx, (y - cy) * sy);
             let (x, y) = (x + slant * y, -y);
             [x * ca - y * sa, x * sa + y * ca + lift]
-        });
+        };
+        if d.unit() < k.hollow {
+            // Outline digits: trivial for a person, and a stroke-width or
+            // filled-blob model sees two thin strokes instead of one.
+            ink.push_hollow_glyph(glyph, weight + 25.0, d.range(75.0, 95.0), place);
+        } else {
+            ink.push_glyph(glyph, weight, place);
+        }
         // Place the glyph by its ink, row by row: its left edge in each row
         // sits `gap` from the right edge of the ink already laid in that row
         // (negative gaps overlap), so glyphs touch by a controlled amount
@@ -199,9 +234,11 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
                     shift = shift.max(r - l + gap);
                 }
             }
-            // Never let a narrow glyph slip under its neighbour.
-            let centre = (lo + hi) * 0.5;
-            dx = shift.max(prev_centre + gh * 0.32 - centre);
+            // Rotated neighbours can interleave (a 2 under the bar of a 7)
+            // while keeping the gap in every row; bounding boxes may
+            // overlap by at most 8% of the narrower glyph.
+            let limit = 0.08 * (hi - lo).min(prev_box.1 - prev_box.0);
+            dx = shift.max(prev_box.1 - limit - lo);
         }
         for p in &mut ink.points[start..] {
             p[0] += dx;
@@ -219,20 +256,30 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
             &mut right_edge,
             |e, x| *e = e.max(x),
         );
-        prev_centre = (lo + hi) * 0.5 + dx;
-        boxes.push((lo + dx, hi + dx));
+        prev_box = (lo + dx, hi + dx);
+        boxes.push(prev_box);
         cursor = cursor.max(hi + dx);
     }
 
-    // Fit the line into the canvas, shrinking it if it is too long, and
-    // place it with a random margin split.
+    // Fit the line into the canvas, shrinking it if it is too long or too
+    // tall, and place it with a random margin split. The margins leave room
+    // for the warp below (at most its amplitude plus the ripple), so no
+    // glyph is ever cut by the border.
+    let margin_x = h * k.warp * 0.6 + k.ripple + 1.0;
+    let margin_y = h * k.warp + k.ripple + 1.0;
     let text_l0 = boxes[0].0;
     let text_w = cursor - text_l0;
-    let room = w * 0.92;
-    let fit = if text_w > room { room / text_w } else { 1.0 };
+    let (mut top, mut bottom) = (f32::MAX, f32::MIN);
+    for p in &ink.points {
+        top = top.min(p[1]);
+        bottom = bottom.max(p[1]);
+    }
+    let room_x = w - 2.0 * margin_x;
+    let room_y = h - 2.0 * margin_y;
+    let fit = (room_x / text_w).min(room_y / (bottom - top)).min(1.0);
     gh *= fit;
-    let left = (w - text_w * fit) * d.range(0.25, 0.75);
-    let mid = h * (0.5 + d.sym(0.05));
+    let left = margin_x + (room_x - text_w * fit) * d.range(0.25, 0.75);
+    let mid = margin_y - top * fit + (room_y - (bottom - top) * fit) * d.range(0.3, 0.7);
     ink.map(|[x, y]| [left + (x - text_l0) * fit, mid + y * fit]);
     for b in &mut boxes {
         *b = (left + (b.0 - text_l0) * fit, left + (b.1 - text_l0) * fit);
@@ -311,7 +358,7 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
     }
 
     // Colours: a light background, two slightly darker tones for speckles,
-    // three dark ink colours of unrelated hues.
+    // two dark ink colours of unrelated hues.
     let bg_hue = d.range(0.0, 1.0);
     let background = hsl(bg_hue, d.range(0.2, 0.6), d.range(0.90, 0.96));
     let tones = [
@@ -319,25 +366,40 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
         hsl(d.range(0.0, 1.0), d.range(0.2, 0.5), d.range(0.68, 0.80)),
     ];
     let base_hue = d.range(0.0, 1.0);
-    let mut text = [[0; 3]; 3];
+    let mut text = [[0; 3]; 2];
     for (i, t) in text.iter_mut().enumerate() {
         *t = hsl(
-            base_hue + i as f32 * d.range(0.2, 0.4),
+            base_hue + i as f32 * d.range(0.25, 0.75),
             d.range(0.45, 0.85),
             d.range(0.16, 0.32),
         );
     }
-    let b0 = d.range(0.2, 0.45) * w;
-    let bands = [b0, b0 + d.range(0.2, 0.45) * w];
+    let inverse = if d.unit() < k.invert {
+        // Centred on a glyph, one to two glyphs wide.
+        let (bl, br) = boxes[d.below(boxes.len() as u32) as usize];
+        let hue = d.range(0.0, 1.0);
+        Some(Inverse {
+            centre: (bl + br) * 0.5 + d.sym(0.3 * (br - bl)),
+            half_width: (br - bl) * d.range(0.6, 1.1),
+            wobble: gh * d.range(0.05, 0.2),
+            freq: tau / (h * d.range(1.0, 2.0)),
+            phase: d.range(0.0, tau),
+            dark: hsl(hue, d.range(0.3, 0.7), d.range(0.18, 0.28)),
+            light: hsl(hue + 0.5, d.range(0.2, 0.6), d.range(0.88, 0.96)),
+        })
+    } else {
+        None
+    };
     let scene = Scene {
         ink,
         speckles,
         background,
         tones,
         text,
-        bands,
+        band: d.range(0.3, 0.7) * w,
         band_wobble: d.range(0.0, 0.1) * w,
         band_freq: tau / (h * d.range(0.8, 2.0)),
+        inverse,
     };
     (answer, scene)
 }
