@@ -4,14 +4,17 @@
 //! labelled samples and train a recogniser, so secrecy of the method buys
 //! nothing; what costs them is variety a small model cannot learn cheaply.
 //! Hence every glyph independently draws its font (six families with
-//! different digit shapes), stroke weight, width, slant, rotation, size and
-//! baseline; neighbours overlap by a random amount so fixed-width slicing
-//! fails; a smooth warp and a finer ripple bend the whole line so glyphs are
-//! never the font's exact outlines; and interference strokes of digit-like
-//! weight, in the text's own colours, cross the glyphs so that colour or
-//! stroke-width filters cannot separate them. Each knob stops short of what
-//! would make a person hesitate; the contact sheet (`docs/contact-sheet.png`)
-//! is the check.
+//! different digit shapes), stroke weight, filled or outline style, width,
+//! slant, rotation, size and baseline; neighbours are spaced by their ink,
+//! row by row, so they touch or overlap by a random amount and fixed-width
+//! slicing fails; a smooth warp and a finer ripple bend the whole line so
+//! glyphs are never the font's exact outlines; interference curves of
+//! digit-stroke weight, in the ink's own colours, cross the glyphs so that
+//! colour or stroke-width filters cannot separate them; and a band of
+//! reversed polarity (light ink on dark) defeats the global threshold that
+//! off-the-shelf OCR starts with. Each knob stops short of what would make a
+//! person hesitate; the contact sheet (`docs/contact-sheet.png`) is the
+//! check, and `tools/ocr_audit.sh` measures Tesseract against it.
 //!
 //! All geometry is in logical pixels; the renderer multiplies by the scale,
 //! so a 2x captcha is the same picture with more pixels.
@@ -92,7 +95,7 @@ fn knobs(difficulty: Difficulty) -> Knobs {
             arcs: (0, 0),
             stroke: (0.045, 0.07),
             speckles: 2.5,
-            invert: 0.9,
+            invert: 1.0,
         },
         Difficulty::Hard => Knobs {
             rotate: 0.45,
@@ -174,6 +177,7 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
     let mut boxes: Vec<(f32, f32)> = Vec::with_capacity(answer.len());
     let mut cursor = f32::MIN;
     let mut prev_box = (0.0f32, 0.0f32);
+    let mut prev_hollow = false;
     // Ink extent per row of one logical pixel, rows centred on the line.
     let band = (gh * 1.6) as usize;
     let mut left_edge = vec![f32::MAX; 2 * band];
@@ -200,9 +204,12 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
             let (x, y) = (x + slant * y, -y);
             [x * ca - y * sa, x * sa + y * ca + lift]
         };
-        if d.unit() < k.hollow {
-            // Outline digits: trivial for a person, and a stroke-width or
-            // filled-blob model sees two thin strokes instead of one.
+        // Outline digits: trivial for a person, and a stroke-width or
+        // filled-blob model sees two thin strokes instead of one. Never two
+        // in a row: overlapping outlines become a tangle people misread.
+        let hollow = d.unit() < k.hollow && !prev_hollow;
+        prev_hollow = hollow;
+        if hollow {
             ink.push_hollow_glyph(glyph, weight + 25.0, d.range(75.0, 95.0), place);
         } else {
             ink.push_glyph(glyph, weight, place);
@@ -375,8 +382,9 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
         );
     }
     let inverse = if d.unit() < k.invert {
-        // Centred on a glyph, one to two glyphs wide.
-        let (bl, br) = boxes[d.below(boxes.len() as u32) as usize];
+        // Centred on an inner glyph (so it splits the line rather than
+        // trimming an end), one to two glyphs wide.
+        let (bl, br) = boxes[1 + d.below(boxes.len() as u32 - 2) as usize];
         let hue = d.range(0.0, 1.0);
         Some(Inverse {
             centre: (bl + br) * 0.5 + d.sym(0.3 * (br - bl)),
