@@ -88,12 +88,12 @@ fn knobs(difficulty: Difficulty) -> Knobs {
             baseline: 0.09,
             gap: (-0.02, 0.06),
             weight: (-15.0, 15.0),
-            hollow: 0.25,
+            hollow: 0.2,
             warp: 0.10,
             ripple: 0.8,
             curves: (1, 2),
             arcs: (0, 0),
-            stroke: (0.045, 0.07),
+            stroke: (0.04, 0.06),
             speckles: 2.5,
             invert: 1.0,
         },
@@ -210,7 +210,7 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
         let hollow = d.unit() < k.hollow && !prev_hollow;
         prev_hollow = hollow;
         if hollow {
-            ink.push_hollow_glyph(glyph, weight + 25.0, d.range(75.0, 95.0), place);
+            ink.push_hollow_glyph(glyph, weight + 25.0, d.range(85.0, 105.0), place);
         } else {
             ink.push_glyph(glyph, weight, place);
         }
