@@ -7,7 +7,7 @@
 //! background deflate to about 2 KB at 160x60.
 
 use super::raster::Canvas;
-use super::rng::sin;
+use super::rng::{ceil, sin};
 use super::scene::{Rgb, Scene};
 
 /// Coverage levels per ink colour (level 0 is the background).
@@ -32,60 +32,90 @@ pub(crate) fn render(scene: &Scene, width: u32, height: u32, scale: u32) -> Vec<
     let mut canvas = Canvas::new(pw, ph);
     let mut poly = Vec::with_capacity(256);
     for p in scene.ink.polygons() {
-        poly.clear();
-        poly.extend(p.iter().map(|&[x, y]| [x * s, y * s]));
-        canvas.fill_polygon(&poly);
-    }
-
-    // Ink colour per pixel, from the wobbling colour split, and the span of
-    // the reversed band in each row.
-    let mut index = vec![BACKGROUND; pw * ph];
-    let mut rows = Vec::with_capacity(ph);
-    for y in 0..ph {
-        let ly = (y as f32 + 0.5) / s;
-        let shift = scene.band_wobble * sin(ly * scene.band_freq);
-        let inv = scene.inverse.as_ref().map_or((f32::MAX, f32::MIN), |v| {
-            let c = v.centre + v.wobble * sin(ly * v.freq + v.phase);
-            (c - v.half_width, c + v.half_width)
-        });
-        rows.push((shift, inv));
-    }
-    for (i, cov) in canvas.coverage().enumerate() {
-        let level = ((cov * LEVELS as f32 + 0.5) as usize).min(LEVELS);
-        let (x, y) = (i % pw, i / pw);
-        let lx = (x as f32 + 0.5) / s;
-        let (shift, (inv_lo, inv_hi)) = rows[y];
-        if lx >= inv_lo && lx < inv_hi {
-            index[i] = if level == 0 {
-                INV_BACKGROUND
-            } else {
-                INV_INK + (level - 1) as u8
-            };
-        } else if level > 0 {
-            let colour = usize::from(lx + shift >= scene.band);
-            index[i] = INK + (colour * LEVELS + level - 1) as u8;
+        if scale == 1 {
+            canvas.fill_polygon(p);
+        } else {
+            poly.clear();
+            poly.extend(p.iter().map(|&[x, y]| [x * s, y * s]));
+            canvas.fill_polygon(&poly);
         }
     }
 
-    // Speckles go under the ink: only background pixels take them.
+    // Palette index per pixel: coverage level through a lookup table chosen
+    // by where the pixel lies (left or right of the wobbling colour split,
+    // inside or outside the reversed band). Pixel x has its centre at
+    // logical x (x + 0.5) / s, so a logical boundary b falls before pixel
+    // ceil(b * s - 0.5).
+    // Eight entries so `level & 7` indexes without a bounds check.
+    let mut luts = [[BACKGROUND; 8]; 3];
+    for l in 1..=LEVELS {
+        luts[0][l] = INK + (l - 1) as u8;
+        luts[1][l] = INK + (LEVELS + l - 1) as u8;
+        luts[2][l] = INV_INK + (l - 1) as u8;
+    }
+    luts[2][0] = INV_BACKGROUND;
+    let boundary = |b: f32| ceil((b * s - 0.5).clamp(0.0, pw as f32)) as usize;
+    let mut index = vec![BACKGROUND; pw * ph];
+    for (y, (cells, out)) in canvas.rows().zip(index.chunks_exact_mut(pw)).enumerate() {
+        let ly = (y as f32 + 0.5) / s;
+        let split = boundary(scene.band - scene.band_wobble * sin(ly * scene.band_freq));
+        let (inv_lo, inv_hi) = scene.inverse.as_ref().map_or((pw, pw), |v| {
+            let c = v.centre + v.wobble * sin(ly * v.freq + v.phase);
+            (boundary(c - v.half_width), boundary(c + v.half_width))
+        });
+        // The running sum in 16.16 fixed point: an integer add has a
+        // quarter of the latency of a float add, and this sum is a chain
+        // through every pixel of the row.
+        let mut sum = 0i32;
+        let mut x = 0;
+        for (end, lut) in runs(split, inv_lo, inv_hi, pw) {
+            let lut = &luts[lut];
+            for (cell, px) in cells[x..end].iter().zip(&mut out[x..end]) {
+                sum += (cell * 65536.0) as i32;
+                // Coverage capped at 1 makes the level at most LEVELS.
+                let cov = sum.unsigned_abs().min(65536) as usize;
+                *px = lut[((cov * LEVELS + 32768) >> 16) & 7];
+            }
+            x = end;
+        }
+    }
+
+    // Speckles go under the ink: only background pixels take them. Each is
+    // a disc, drawn from its bounding square.
     for sp in &scene.speckles {
         let (cx, cy, r) = (sp.x * s, sp.y * s, sp.radius * s);
         let x0 = (cx - r).max(0.0) as usize;
-        let x1 = ((cx + r).ceil() as usize).min(pw);
+        let x1 = (ceil(cx + r) as usize).min(pw);
         let y0 = (cy - r).max(0.0) as usize;
-        let y1 = ((cy + r).ceil() as usize).min(ph);
+        let y1 = (ceil(cy + r) as usize).min(ph);
+        let tone = TONE + sp.tone;
         for y in y0..y1 {
-            for x in x0..x1 {
-                let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
-                let px = &mut index[y * pw + x];
-                if dx * dx + dy * dy <= r * r && *px == BACKGROUND {
-                    *px = TONE + sp.tone;
+            let dy = y as f32 + 0.5 - cy;
+            let reach = r * r - dy * dy;
+            for (x, px) in index[y * pw + x0..y * pw + x1].iter_mut().enumerate() {
+                let dx = (x0 + x) as f32 + 0.5 - cx;
+                if dx * dx <= reach && *px == BACKGROUND {
+                    *px = tone;
                 }
             }
         }
     }
 
     encode_png(&index, pw, ph, &palette(scene))
+}
+
+/// The runs of one row as (end, lookup table): table 0 left of `split`,
+/// table 1 from `split` on, table 2 inside `[inv_lo, inv_hi)`, which
+/// overrides both. Needs `inv_lo <= inv_hi` and every bound at most `width`;
+/// then the ends never decrease and the last is `width`.
+fn runs(split: usize, inv_lo: usize, inv_hi: usize, width: usize) -> [(usize, usize); 5] {
+    [
+        (split.min(inv_lo), 0),
+        (inv_lo, 1),
+        (inv_hi, 2),
+        (split.max(inv_hi), 0),
+        (width, 1),
+    ]
 }
 
 fn palette(scene: &Scene) -> [Rgb; 16] {
@@ -129,8 +159,8 @@ fn encode_png(index: &[u8], width: usize, height: usize, palette: &[Rgb; 16]) ->
     enc.set_color(png::ColorType::Indexed);
     enc.set_depth(png::BitDepth::Four);
     enc.set_palette(flat);
-    enc.set_compression(png::Compression::Default);
-    enc.set_filter(png::FilterType::NoFilter);
+    enc.set_compression(png::Compression::Fast);
+    enc.set_filter(png::FilterType::Up);
     enc.set_adaptive_filter(png::AdaptiveFilterType::NonAdaptive);
     // Writing into a Vec cannot fail for I/O reasons, and the header and
     // data sizes are consistent by construction (width, height, depth).
@@ -140,4 +170,36 @@ fn encode_png(index: &[u8], width: usize, height: usize, palette: &[Rgb; 16]) ->
         .expect("PNG data of the declared size");
     writer.finish().expect("PNG into memory");
     png
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_pick_the_same_table_as_the_per_pixel_rule() {
+        let width = 12;
+        for split in 0..=width {
+            for inv_lo in 0..=width {
+                for inv_hi in inv_lo..=width {
+                    let mut got = Vec::new();
+                    let mut x = 0;
+                    for (end, lut) in runs(split, inv_lo, inv_hi, width) {
+                        assert!(end >= x, "ends never decrease");
+                        got.extend(std::iter::repeat(lut).take(end - x));
+                        x = end;
+                    }
+                    let want: Vec<usize> = (0..width)
+                        .map(|x| {
+                            if (inv_lo..inv_hi).contains(&x) {
+                                2
+                            } else {
+                                usize::from(x >= split)
+                            }
+                        })
+                        .collect();
+                    assert_eq!(got, want, "split {split} band {inv_lo}..{inv_hi}");
+                }
+            }
+        }
+    }
 }

@@ -119,35 +119,38 @@ impl Ink {
         }
     }
 
-    /// Appends a stroke of width `width` along the polyline `line`: one
-    /// quadrilateral per segment, stretched a little past both ends so that
-    /// consecutive segments overlap at bends instead of leaving gaps.
+    /// Appends a stroke of width `width` along the polyline `line` as one
+    /// ribbon polygon: the line offset to one side going forward, to the
+    /// other coming back. One polygon instead of a quadrilateral per segment
+    /// keeps the edge count (the rasteriser's cost) low; the lines drawn here
+    /// bend gently compared with their width, so the ribbon does not fold.
     pub(crate) fn push_stroke(&mut self, line: &[[f32; 2]], width: f32) {
-        let half = width * 0.5;
-        for seg in line.windows(2) {
-            let (a, b) = (seg[0], seg[1]);
-            let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-            let len = (dx * dx + dy * dy).sqrt();
-            if len < 1e-4 {
-                continue;
-            }
-            let (ux, uy) = (dx / len, dy / len);
-            let ext = half * 0.5;
-            let (a, b) = (
-                [a[0] - ux * ext, a[1] - uy * ext],
-                [b[0] + ux * ext, b[1] + uy * ext],
-            );
-            let (nx, ny) = (-uy * half, ux * half);
-            // This winding matches glyphs after their y flip (negative
-            // shoelace sum in image space); see the orientation test.
-            self.points.extend_from_slice(&[
-                [a[0] + nx, a[1] + ny],
-                [b[0] + nx, b[1] + ny],
-                [b[0] - nx, b[1] - ny],
-                [a[0] - nx, a[1] - ny],
-            ]);
-            self.ends.push(self.points.len());
+        let n = line.len();
+        if n < 2 {
+            return;
         }
+        let half = width * 0.5;
+        // Unit normal at each point, from the chord of its neighbours.
+        let normal = |i: usize| {
+            let (a, b) = (line[i.saturating_sub(1)], line[(i + 1).min(n - 1)]);
+            let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+            let len = (dx * dx + dy * dy).sqrt().max(1e-6);
+            [-dy / len * half, dx / len * half]
+        };
+        let start = self.points.len();
+        for i in 0..n {
+            let nv = normal(i);
+            self.points.push([line[i][0] + nv[0], line[i][1] + nv[1]]);
+        }
+        for i in (0..n).rev() {
+            let nv = normal(i);
+            self.points.push([line[i][0] - nv[0], line[i][1] - nv[1]]);
+        }
+        // Forward on the +normal side and back on the other winds like the
+        // glyphs after their y flip (negative shoelace sum in image space);
+        // see the orientation test.
+        debug_assert!(self.points.len() - start == 2 * n);
+        self.ends.push(self.points.len());
     }
 }
 

@@ -8,7 +8,6 @@
 //! Invariants: the canvas never panics on any input point (points outside are
 //! clipped; non-finite coordinates are ignored), and the accumulation buffer is
 //! allocated once per canvas.
-
 /// A pixel grid collecting signed coverage from closed polygons.
 pub(crate) struct Canvas {
     width: usize,
@@ -79,10 +78,11 @@ impl Canvas {
             let xb = x_next.clamp(0.0, w);
             let (x0, x1) = if xa < xb { (xa, xb) } else { (xb, xa) };
             let cells = &mut self.acc[row * stride..(row + 1) * stride];
-            let x0_floor = x0.floor();
-            let x0i = x0_floor as usize;
-            let x1_ceil = x1.ceil();
-            let x1i = x1_ceil as usize;
+            // x0 and x1 are in [0, w]: truncation is floor.
+            let x0i = x0 as usize;
+            let x0_floor = x0i as f32;
+            let x1i = x1 as usize + usize::from((x1 as usize as f32) < x1);
+            let x1_ceil = x1i as f32;
             if x1i <= x0i + 1 {
                 // The edge stays within one pixel column in this row.
                 let xmf = 0.5 * (xa + xb) - x0_floor;
@@ -113,7 +113,16 @@ impl Canvas {
         }
     }
 
+    /// The accumulation cells of each row (`width + 2` each): the running
+    /// sum of a row's cells up to column x, absolute and capped at 1, is the
+    /// coverage of pixel x. [`Canvas::coverage`] does exactly that; this is
+    /// for callers that fuse the sum with their own per-pixel work.
+    pub(crate) fn rows(&self) -> core::slice::ChunksExact<'_, f32> {
+        self.acc.chunks_exact(self.width + 2)
+    }
+
     /// Per-pixel coverage in `0.0..=1.0`, row by row, `width * height` values.
+    #[cfg(test)]
     pub(crate) fn coverage(&self) -> impl Iterator<Item = f32> + '_ {
         let stride = self.width + 2;
         self.acc.chunks_exact(stride).flat_map(move |row| {

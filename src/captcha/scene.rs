@@ -24,7 +24,7 @@ use rand_core::RngCore;
 use super::config::{Config, Difficulty};
 use super::glyphs::FONTS;
 use super::outline::Ink;
-use super::rng::{cos, sin, Draw};
+use super::rng::{ceil, cos, floor, sin, Draw};
 
 /// How far each distortion goes at one difficulty level.
 struct Knobs {
@@ -77,7 +77,7 @@ fn knobs(difficulty: Difficulty) -> Knobs {
             curves: (1, 1),
             arcs: (0, 0),
             stroke: (0.04, 0.06),
-            speckles: 1.5,
+            speckles: 1.0,
             invert: 0.5,
         },
         Difficulty::Normal => Knobs {
@@ -94,7 +94,7 @@ fn knobs(difficulty: Difficulty) -> Knobs {
             curves: (1, 2),
             arcs: (0, 0),
             stroke: (0.04, 0.06),
-            speckles: 2.5,
+            speckles: 1.5,
             invert: 1.0,
         },
         Difficulty::Hard => Knobs {
@@ -111,7 +111,7 @@ fn knobs(difficulty: Difficulty) -> Knobs {
             curves: (2, 2),
             arcs: (1, 2),
             stroke: (0.06, 0.10),
-            speckles: 3.5,
+            speckles: 2.0,
             invert: 1.0,
         },
     }
@@ -182,6 +182,7 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
     let band = (gh * 1.6) as usize;
     let mut left_edge = vec![f32::MAX; 2 * band];
     let mut right_edge = vec![f32::MIN; 2 * band];
+    let mut glyph_right = vec![f32::MIN; 2 * band];
     for (i, c) in answer.bytes().enumerate() {
         let font = FONTS[d.below(FONTS.len() as u32) as usize];
         let glyph = &font.digits[usize::from(c - b'0')];
@@ -219,13 +220,14 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
         // (negative gaps overlap), so glyphs touch by a controlled amount
         // whatever their rotation, instead of by their bounding boxes.
         left_edge.fill(f32::MAX);
+        glyph_right.fill(f32::MIN);
         profile(
             &ink.points[start..],
             &ink.ends[first_poly..],
             start,
             band,
             &mut left_edge,
-            |e, x| *e = e.min(x),
+            &mut glyph_right,
         );
         let (mut lo, mut hi) = (f32::MAX, f32::MIN);
         for p in &ink.points[start..] {
@@ -250,19 +252,11 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
         for p in &mut ink.points[start..] {
             p[0] += dx;
         }
-        for e in &mut left_edge {
-            if *e < f32::MAX {
-                *e += dx;
+        for (e, g) in right_edge.iter_mut().zip(&glyph_right) {
+            if *g > f32::MIN {
+                *e = e.max(g + dx);
             }
         }
-        profile(
-            &ink.points[start..],
-            &ink.ends[first_poly..],
-            start,
-            band,
-            &mut right_edge,
-            |e, x| *e = e.max(x),
-        );
         prev_box = (lo + dx, hi + dx);
         boxes.push(prev_box);
         cursor = cursor.max(hi + dx);
@@ -306,7 +300,7 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
         let y0 = mid + d.sym(gh * 0.3);
         let tilt = d.sym(gh * 0.6) / w;
         line.clear();
-        let steps = ((x1 - x0) / 3.0).max(2.0) as usize;
+        let steps = ((x1 - x0) / 6.0).max(2.0) as usize;
         for s in 0..=steps {
             let x = x0 + (x1 - x0) * s as f32 / steps as f32;
             line.push([x, y0 + amp * sin(x * freq + phase) + tilt * (x - w * 0.5)]);
@@ -347,11 +341,9 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
         tau / (gh * d.range(0.5, 0.9)),
     );
     let (rpx, rpy) = (d.range(0.0, tau), d.range(0.0, tau));
-    ink.map(|[x, y]| {
-        let x2 = x + ax * sin(y * fy + py) + rx * sin(y * rfy + rpy);
-        let y2 = y + ay * sin(x * fx + px) + ry * sin(x * rfx + rpx);
-        [x2, y2]
-    });
+    let shift_x = Wave::new(h, [(ax, fy, py), (rx, rfy, rpy)]);
+    let shift_y = Wave::new(w, [(ay, fx, px), (ry, rfx, rpx)]);
+    ink.map(|[x, y]| [x + shift_x.at(y), y + shift_y.at(x)]);
 
     let count = (k.speckles * w * h / 100.0) as usize;
     let mut speckles = Vec::with_capacity(count);
@@ -412,16 +404,49 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
     (answer, scene)
 }
 
-/// Folds the ink x positions of the polygons (`ends` are absolute indices,
-/// `points` starts at `offset`) into `edge`, one entry per row of a band of
-/// `2 * band` rows centred on y = 0, sampling every edge at each row centre.
+/// A sum of two sines, `a * sin(t * f + p)` each, tabulated at whole
+/// pixels over `0..=len` and interpolated linearly in between (exact beyond).
+/// The warp moves a few hundred points per captcha; a table of one entry
+/// per pixel costs a fraction of the sines, and with wavelengths of several
+/// pixels the interpolation error stays below a twentieth of a pixel.
+struct Wave {
+    terms: [(f32, f32, f32); 2],
+    table: Vec<f32>,
+}
+
+impl Wave {
+    fn new(len: f32, terms: [(f32, f32, f32); 2]) -> Wave {
+        let exact = |t: f32| {
+            terms
+                .iter()
+                .map(|&(a, f, p)| a * sin(t * f + p))
+                .sum::<f32>()
+        };
+        let table = (0..=len as usize + 1).map(|i| exact(i as f32)).collect();
+        Wave { terms, table }
+    }
+
+    #[inline]
+    fn at(&self, t: f32) -> f32 {
+        let i = floor(t);
+        match self.table.get(i as usize..i as usize + 2) {
+            Some(&[v0, v1]) if i >= 0.0 => v0 + (v1 - v0) * (t - i),
+            _ => self.terms.iter().map(|&(a, f, p)| a * sin(t * f + p)).sum(),
+        }
+    }
+}
+
+/// The ink extent of the polygons (`ends` are absolute indices, `points`
+/// starts at `offset`) per row of a band of `2 * band` rows centred on
+/// y = 0: the least x into `left` and the greatest into `right`, sampling
+/// every edge at each row centre.
 fn profile(
     points: &[[f32; 2]],
     ends: &[usize],
     offset: usize,
     band: usize,
-    edge: &mut [f32],
-    mut fold: impl FnMut(&mut f32, f32),
+    left: &mut [f32],
+    right: &mut [f32],
 ) {
     let mut start = 0;
     for &end in ends {
@@ -436,12 +461,15 @@ fn profile(
                 (b[1], a[1])
             };
             // Rows whose centre (r + 0.5 - band) lies in [y0, y1).
-            let r0 = (y0 + band as f32 - 0.5).ceil().max(0.0) as usize;
-            let r1 = ((y1 + band as f32 - 0.5).ceil().max(0.0) as usize).min(edge.len());
-            for (r, e) in edge.iter_mut().enumerate().take(r1).skip(r0) {
-                let y = r as f32 + 0.5 - band as f32;
-                let t = (y - a[1]) / (b[1] - a[1]);
-                fold(e, a[0] + (b[0] - a[0]) * t);
+            let r0 = ceil(y0 + band as f32 - 0.5).max(0.0) as usize;
+            let r1 = (ceil(y1 + band as f32 - 0.5).max(0.0) as usize).min(left.len());
+            let r0 = r0.min(r1);
+            let dxdy = (b[0] - a[0]) / (b[1] - a[1]);
+            for (r, (l, g)) in left[r0..r1].iter_mut().zip(&mut right[r0..r1]).enumerate() {
+                let y = (r0 + r) as f32 + 0.5 - band as f32;
+                let x = a[0] + (y - a[1]) * dxdy;
+                *l = l.min(x);
+                *g = g.max(x);
             }
             a = b;
         }
@@ -450,7 +478,7 @@ fn profile(
 
 /// HSL (each in 0..1, hue wrapping) to RGB.
 fn hsl(hue: f32, sat: f32, light: f32) -> Rgb {
-    let hue = hue - hue.floor();
+    let hue = hue - floor(hue);
     let c = (1.0 - (2.0 * light - 1.0).abs()) * sat;
     let hp = hue * 6.0;
     let x = c * (1.0 - ((hp % 2.0) - 1.0).abs());
