@@ -48,10 +48,10 @@ pub(crate) fn render(scene: &Scene, width: u32, height: u32, scale: u32) -> Vec<
     // ceil(b * s - 0.5).
     // Eight entries so `level & 7` indexes without a bounds check.
     let mut luts = [[BACKGROUND; 8]; 3];
-    for l in 1..=LEVELS {
-        luts[0][l] = INK + (l - 1) as u8;
-        luts[1][l] = INK + (LEVELS + l - 1) as u8;
-        luts[2][l] = INV_INK + (l - 1) as u8;
+    for (l, level) in (1..=LEVELS).zip(0u8..) {
+        luts[0][l] = INK + level;
+        luts[1][l] = INK + LEVELS as u8 + level;
+        luts[2][l] = INV_INK + level;
     }
     luts[2][0] = INV_BACKGROUND;
     let boundary = |b: f32| ceil((b * s - 0.5).clamp(0.0, pw as f32)) as usize;

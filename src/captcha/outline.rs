@@ -138,13 +138,13 @@ impl Ink {
             [-dy / len * half, dx / len * half]
         };
         let start = self.points.len();
-        for i in 0..n {
+        for (i, p) in line.iter().enumerate() {
             let nv = normal(i);
-            self.points.push([line[i][0] + nv[0], line[i][1] + nv[1]]);
+            self.points.push([p[0] + nv[0], p[1] + nv[1]]);
         }
-        for i in (0..n).rev() {
+        for (i, p) in line.iter().enumerate().rev() {
             let nv = normal(i);
-            self.points.push([line[i][0] - nv[0], line[i][1] - nv[1]]);
+            self.points.push([p[0] - nv[0], p[1] - nv[1]]);
         }
         // Forward on the +normal side and back on the other winds like the
         // glyphs after their y flip (negative shoelace sum in image space);
