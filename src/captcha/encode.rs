@@ -70,6 +70,11 @@ pub(crate) fn render(scene: &Scene, width: u32, height: u32, scale: u32) -> Vec<
         let mut x = 0;
         for (end, lut) in runs(split, inv_lo, inv_hi, pw) {
             let lut = &luts[lut];
+            let Some(cells) = cells else {
+                out[x..end].fill(lut[0]);
+                x = end;
+                continue;
+            };
             for (cell, px) in cells[x..end].iter().zip(&mut out[x..end]) {
                 sum += (cell * 65536.0) as i32;
                 // Coverage capped at 1 makes the level at most LEVELS.
@@ -149,8 +154,12 @@ fn encode_png(index: &[u8], width: usize, height: usize, palette: &[Rgb; 16]) ->
         .chunks_exact(width)
         .zip(packed.chunks_exact_mut(row_bytes))
     {
-        for (pair, byte) in row.chunks(2).zip(out.iter_mut()) {
-            *byte = (pair[0] << 4) | pair.get(1).copied().unwrap_or(0);
+        let pairs = row.chunks_exact(2);
+        if let [last] = pairs.remainder() {
+            out[row_bytes - 1] = last << 4;
+        }
+        for (pair, byte) in pairs.zip(out.iter_mut()) {
+            *byte = (pair[0] << 4) | pair[1];
         }
     }
     let flat: Vec<u8> = palette.iter().flatten().copied().collect();

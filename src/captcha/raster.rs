@@ -15,6 +15,9 @@ pub(crate) struct Canvas {
     /// `height` rows of `width + 2` cells: an edge on the right border writes
     /// up to two cells past the last pixel.
     acc: Vec<f32>,
+    /// Whether any edge crossed each row: untouched rows are empty, and
+    /// callers skip their running sum.
+    touched: Vec<bool>,
 }
 
 impl Canvas {
@@ -24,6 +27,7 @@ impl Canvas {
             width,
             height,
             acc: vec![0.0; (width + 2) * height],
+            touched: vec![false; height],
         }
     }
 
@@ -42,7 +46,9 @@ impl Canvas {
     }
 
     fn line(&mut self, p0: [f32; 2], p1: [f32; 2]) {
-        if !(p0[0].is_finite() && p0[1].is_finite() && p1[0].is_finite() && p1[1].is_finite()) {
+        // One test for all four: a NaN or infinity anywhere makes the sum
+        // non-finite (so does overflow, which only drops absurd edges).
+        if !(p0[0] + p0[1] + p1[0] + p1[1]).is_finite() {
             return;
         }
         if p0[1] == p1[1] {
@@ -67,6 +73,7 @@ impl Canvas {
         // Walk the edge one pixel row at a time.
         while y < y_end {
             let row = y as usize;
+            self.touched[row] = true;
             let y_next = ((row + 1) as f32).min(y_end);
             let dy = y_next - y;
             let x_next = x + dxdy * dy;
@@ -117,8 +124,12 @@ impl Canvas {
     /// sum of a row's cells up to column x, absolute and capped at 1, is the
     /// coverage of pixel x. [`Canvas::coverage`] does exactly that; this is
     /// for callers that fuse the sum with their own per-pixel work.
-    pub(crate) fn rows(&self) -> core::slice::ChunksExact<'_, f32> {
-        self.acc.chunks_exact(self.width + 2)
+    /// Rows no edge crossed come as `None`: their coverage is zero.
+    pub(crate) fn rows(&self) -> impl Iterator<Item = Option<&[f32]>> + '_ {
+        self.acc
+            .chunks_exact(self.width + 2)
+            .zip(&self.touched)
+            .map(|(row, &t)| t.then_some(row))
     }
 
     /// Per-pixel coverage in `0.0..=1.0`, row by row, `width * height` values.

@@ -77,7 +77,7 @@ fn knobs(difficulty: Difficulty) -> Knobs {
             curves: (1, 1),
             arcs: (0, 0),
             stroke: (0.04, 0.06),
-            speckles: 1.0,
+            speckles: 0.6,
             invert: 0.5,
         },
         Difficulty::Normal => Knobs {
@@ -91,10 +91,10 @@ fn knobs(difficulty: Difficulty) -> Knobs {
             hollow: 0.2,
             warp: 0.10,
             ripple: 0.8,
-            curves: (1, 2),
+            curves: (2, 2),
             arcs: (0, 0),
             stroke: (0.04, 0.06),
-            speckles: 1.5,
+            speckles: 0.9,
             invert: 1.0,
         },
         Difficulty::Hard => Knobs {
@@ -111,7 +111,7 @@ fn knobs(difficulty: Difficulty) -> Knobs {
             curves: (2, 2),
             arcs: (1, 2),
             stroke: (0.06, 0.10),
-            speckles: 2.0,
+            speckles: 1.2,
             invert: 1.0,
         },
     }
@@ -300,7 +300,7 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
         let y0 = mid + d.sym(gh * 0.3);
         let tilt = d.sym(gh * 0.6) / w;
         line.clear();
-        let steps = ((x1 - x0) / 6.0).max(2.0) as usize;
+        let steps = ((x1 - x0) / 8.0).max(2.0) as usize;
         for s in 0..=steps {
             let x = x0 + (x1 - x0) * s as f32 / steps as f32;
             line.push([x, y0 + amp * sin(x * freq + phase) + tilt * (x - w * 0.5)]);
@@ -351,7 +351,7 @@ pub(crate) fn compose<R: RngCore + ?Sized>(config: &Config, rng: &mut R) -> (Str
         speckles.push(Speckle {
             x: d.range(0.0, w),
             y: d.range(0.0, h),
-            radius: d.range(0.5, 1.6),
+            radius: d.range(0.7, 1.9),
             tone: d.below(2) as u8,
         });
     }
@@ -428,11 +428,14 @@ impl Wave {
 
     #[inline]
     fn at(&self, t: f32) -> f32 {
-        let i = floor(t);
-        match self.table.get(i as usize..i as usize + 2) {
-            Some(&[v0, v1]) if i >= 0.0 => v0 + (v1 - v0) * (t - i),
-            _ => self.terms.iter().map(|&(a, f, p)| a * sin(t * f + p)).sum(),
+        if t >= 0.0 {
+            // Truncation is floor for t >= 0.
+            let i = t as usize;
+            if let Some(&[v0, v1]) = self.table.get(i..i + 2) {
+                return v0 + (v1 - v0) * (t - i as f32);
+            }
         }
+        self.terms.iter().map(|&(a, f, p)| a * sin(t * f + p)).sum()
     }
 }
 
