@@ -29,12 +29,12 @@ step "browser tests (headless Chromium)"
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
   cargo test -p resetflow --target wasm32-unknown-unknown --features browser --locked \
     --test wasm_shared --test flow_wasm --test phone_vectors --test identifier_vectors \
-    --test token_vectors
+    --test token_vectors --test captcha_wasm
 
 step "fuzzing (${FUZZ_SECONDS:-30} s per target)"
 tools/fuzz.sh "${FUZZ_SECONDS:-30}"
 
 step "OCR audit (Tesseract against 300 default captchas)"
-tools/ocr_audit.sh --max-rate 0.5
+OCR_MAX_RATE=0.5 tools/ocr_audit.sh 300 1
 
 step "all checks passed"

@@ -7,6 +7,8 @@
 use resetflow::identifier::phone::{parse, Region};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 const VECTORS: &str = include_str!("vectors/phone_numbers.tsv");
 
 /// Inputs where resetflow deliberately differs from the reference, with the
