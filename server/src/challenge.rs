@@ -32,3 +32,24 @@ pub trait CaptchaSource: Send + Sync + 'static {
     /// A description of the failure (logged, answered as an internal error).
     fn render(&self) -> Result<Rendered, String>;
 }
+
+/// The library's image captchas ([`resetflow::captcha`]) with OS randomness:
+/// the production source.
+#[derive(Clone, Debug, Default)]
+pub struct LibraryCaptcha {
+    config: resetflow::captcha::Config,
+}
+
+impl LibraryCaptcha {
+    /// Images rendered with `config` (length, size, difficulty).
+    pub fn new(config: resetflow::captcha::Config) -> LibraryCaptcha {
+        LibraryCaptcha { config }
+    }
+}
+
+impl CaptchaSource for LibraryCaptcha {
+    fn render(&self) -> Result<Rendered, String> {
+        let (answer, png) = resetflow::captcha::generate_random(&self.config).into_parts();
+        Ok(Rendered { png, answer })
+    }
+}

@@ -584,3 +584,20 @@ async fn parallel_wrong_codes_cannot_buy_extra_guesses() {
         .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{:?}", a.json());
 }
+
+#[tokio::test]
+async fn the_library_captcha_renders_a_png_whose_answer_the_token_checks() {
+    use resetflow_server::challenge::{CaptchaSource, LibraryCaptcha};
+    let source = LibraryCaptcha::default();
+    let a = source.render().unwrap();
+    let b = source.render().unwrap();
+    // PNG signature, then an IHDR chunk with the default 160x60 size.
+    assert_eq!(&a.png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(&a.png[12..16], b"IHDR");
+    let width = u32::from_be_bytes(a.png[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(a.png[20..24].try_into().unwrap());
+    assert_eq!((width, height), (160, 60));
+    assert_eq!(a.answer.len(), 6);
+    assert!(a.answer.bytes().all(|b| b.is_ascii_digit()));
+    assert_ne!(a.png, b.png, "OS randomness: every image differs");
+}
