@@ -15,8 +15,10 @@ pub fn run(config: ServeConfig) -> Result<(), CliError> {
     // object per line with RESETFLOW_LOG_FORMAT=json; RESETFLOW_LOG filters.
     let filter = EnvFilter::try_from_env("RESETFLOW_LOG")
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    use std::io::IsTerminal;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let _ = if std::env::var("RESETFLOW_LOG_FORMAT").is_ok_and(|f| f == "json") {
         builder.json().try_init()
