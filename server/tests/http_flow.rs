@@ -586,7 +586,7 @@ async fn parallel_wrong_codes_cannot_buy_extra_guesses() {
 }
 
 #[tokio::test]
-async fn the_library_captcha_renders_a_png_whose_answer_the_token_checks() {
+async fn the_library_captcha_renders_distinct_160x60_pngs() {
     use resetflow_server::challenge::{CaptchaSource, LibraryCaptcha};
     let source = LibraryCaptcha::default();
     let a = source.render().unwrap();
