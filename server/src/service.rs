@@ -859,10 +859,53 @@ pub async fn session_account(ctx: &Ctx, token: &str) -> Result<Option<String>, A
     Ok(ctx.store.session_account(&hash).await?)
 }
 
-const CODE_TEXT: &str = "Your resetflow verification code is {code}. It expires in 10 minutes. \
-Never share it: we will never ask you for it.";
-const NOTICE_TEXT: &str = "The password of your account was just changed. If this was not you, \
-start an account recovery at once.";
+/// The text of a code message in `locale`; `{code}` is replaced.
+fn code_text(locale: Locale) -> &'static str {
+    match locale {
+        Locale::De => {
+            "Ihr resetflow-Bestätigungscode lautet {code}. Er ist 10 Minuten gültig. \
+Geben Sie ihn niemandem weiter: Wir fragen nie danach."
+        }
+        Locale::Es => {
+            "Su código de verificación de resetflow es {code}. Caduca en 10 minutos. \
+No lo comparta: nunca se lo pediremos."
+        }
+        Locale::Id => {
+            "Kode verifikasi resetflow Anda adalah {code}. Berlaku 10 menit. \
+Jangan bagikan kepada siapa pun: kami tidak akan pernah memintanya."
+        }
+        Locale::Zh => {
+            "您的 resetflow 验证码是 {code}，10 分钟内有效。请勿告诉任何人：我们绝不会向您索要。"
+        }
+        _ => {
+            "Your resetflow verification code is {code}. It expires in 10 minutes. \
+Never share it: we will never ask you for it."
+        }
+    }
+}
+
+/// The notice every channel gets after a reset, in `locale`.
+fn notice_text(locale: Locale) -> &'static str {
+    match locale {
+        Locale::De => {
+            "Das Passwort Ihres Kontos wurde soeben geändert. Falls Sie das nicht waren, \
+starten Sie sofort eine Kontowiederherstellung."
+        }
+        Locale::Es => {
+            "La contraseña de su cuenta acaba de cambiar. Si no fue usted, \
+inicie de inmediato una recuperación de la cuenta."
+        }
+        Locale::Id => {
+            "Kata sandi akun Anda baru saja diubah. Jika ini bukan Anda, \
+segera mulai pemulihan akun."
+        }
+        Locale::Zh => "您账户的密码刚刚被更改。如果不是您本人操作，请立即开始账户恢复。",
+        _ => {
+            "The password of your account was just changed. If this was not you, \
+start an account recovery at once."
+        }
+    }
+}
 
 /// Performs a transition's effects for the stored `rec` (after the save).
 async fn perform(
@@ -902,7 +945,7 @@ async fn perform(
                 let message = Message {
                     kind,
                     to: target.map(|t| t.address.clone()).unwrap_or_default(),
-                    text: CODE_TEXT.replace("{code}", &code),
+                    text: code_text(flow_locale(rec)).replace("{code}", &code),
                     secret: code,
                     decoy: target.is_none(),
                 };
@@ -951,7 +994,7 @@ async fn perform(
                     let message = Message {
                         kind,
                         to: address,
-                        text: NOTICE_TEXT.to_owned(),
+                        text: notice_text(flow_locale(rec)).to_owned(),
                         secret: String::new(),
                         decoy: false,
                     };

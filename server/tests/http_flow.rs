@@ -97,6 +97,11 @@ async fn whole_flow_by_email_resets_the_password_revokes_and_notifies() {
         .find(|e| e.kind == OutboxKind::Email)
         .unwrap();
     assert!(mail.text.contains(&code), "the e-mail holds the code");
+    assert!(
+        mail.text.starts_with("Ihr resetflow-Bestätigungscode"),
+        "in the flow's locale: {}",
+        mail.text
+    );
 
     // 4. Code.
     let a = s
@@ -114,6 +119,10 @@ async fn whole_flow_by_email_resets_the_password_revokes_and_notifies() {
         .await;
     assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(weak.error_code(), "password.common");
+    assert_eq!(
+        weak.json()["error"]["message"],
+        resetflow::password::PasswordError::Common.message(resetflow::Locale::De)
+    );
     let new_password = "Velvet-Otter-Runs-42";
     let a = s
         .post(
@@ -162,7 +171,10 @@ async fn whole_flow_by_email_resets_the_password_revokes_and_notifies() {
     let notices: Vec<_> = s
         .outbox()
         .into_iter()
-        .filter(|e| e.text.contains("password of your account"))
+        .filter(|e| {
+            e.text
+                .contains("Das Passwort Ihres Kontos wurde soeben geändert")
+        })
         .collect();
     let mut to: Vec<_> = notices.iter().map(|e| (e.kind, e.to.as_str())).collect();
     to.sort_by_key(|(_, t)| t.to_string());
