@@ -12,10 +12,40 @@
 //!   expiry and the answer, verified in constant time and exactly once.
 //! - [`identifier`]: one parser for "e-mail, phone number or account ID",
 //!   with stable error codes and localised messages.
+//! - [`flow`]: the recovery flow as a pure state machine (no I/O), and
+//!   [`protocol`], the JSON wire types and route paths of its HTTP contract.
+//! - [`password`]: the policy a new password must meet, and strength
+//!   guidance for the form.
 //!
 //! What it deliberately does not do: it performs no I/O. Time and randomness
 //! are parameters ([`Timestamp`], any [`rand_core::RngCore`]), storage of used
 //! nonces sits behind a trait, and delivery of codes belongs to the server.
+//!
+//! # Getting started
+//!
+//! ```
+//! # #[cfg(feature = "captcha")] {
+//! use rand_core::OsRng;
+//! use resetflow::token::{Keyring, MasterKey, MemoryNonceStore, Rejected};
+//! use resetflow::{captcha, identifier, Timestamp};
+//!
+//! // Who is recovering? Parsed the same way in the browser.
+//! let who = identifier::parse("+49 151 2345 6789", None).unwrap();
+//! assert_eq!(who.as_str(), "+4915123456789");
+//!
+//! // A captcha: the PNG goes to the client, the answer into a signed token.
+//! let keyring = Keyring::new("captcha", MasterKey::from_bytes(&[7; 32]).unwrap()).unwrap();
+//! let image = captcha::generate(&captcha::Config::default(), &mut OsRng);
+//! let now = Timestamp::now();
+//! let token = keyring.issue(&mut OsRng, image.answer(), now).unwrap().into_token();
+//!
+//! // Any node holding the key checks the answer, once.
+//! let used = MemoryNonceStore::new();
+//! assert!(keyring.verify(&token, image.answer(), now, &used).is_ok());
+//! let replay = keyring.verify(&token, image.answer(), now, &used).unwrap_err();
+//! assert_eq!(replay.rejected(), Some(Rejected::Replayed));
+//! # }
+//! ```
 //!
 //! # Features
 //!
