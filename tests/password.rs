@@ -453,3 +453,28 @@ fn arbitrary_input_never_panics_and_results_keep_their_promises() {
         }
     }
 }
+
+#[test]
+fn sign_in_normalises_like_the_reset_did() {
+    // Full-width letters, digits and hyphen are NFKC-compatible with ASCII.
+    let typed = "Ｔｒｏｍｂｏｎｅ－Ｋｉｗｉ９";
+    assert_eq!(
+        resetflow::password::normalise(typed).as_deref(),
+        Ok("Trombone-Kiwi9")
+    );
+    let hashed = Policy::new().check(typed, typed, &[]).unwrap();
+    assert_eq!(hashed.expose_secret(), "Trombone-Kiwi9");
+    // A common password still normalises: sign-in does not re-apply the list.
+    assert_eq!(
+        resetflow::password::normalise("password123").as_deref(),
+        Ok("password123")
+    );
+    assert_eq!(
+        resetflow::password::normalise("short"),
+        Err(PasswordError::TooShort)
+    );
+    assert_eq!(
+        resetflow::password::normalise("bell\u{7}bell\u{7}"),
+        Err(PasswordError::InvalidCharacters)
+    );
+}

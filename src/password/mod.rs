@@ -264,8 +264,18 @@ fn is_invalid_char(c: char) -> bool {
         || cp & 0xFFFE == 0xFFFE
 }
 
-/// NFKC with the input bound, the character rule and the length rule.
-fn normalise(raw: &str) -> Result<String, PasswordError> {
+/// The form of a password that [`Policy::check`] hands out for hashing:
+/// NFKC, after the input bound, the character rule and the length rule.
+///
+/// For sign-in: normalise what was typed the same way before verifying it
+/// against a stored hash. Only those three rules apply here, so a password
+/// stored under an older common-password list still signs in.
+///
+/// # Errors
+///
+/// [`PasswordError::TooLong`], [`PasswordError::TooShort`] or
+/// [`PasswordError::InvalidCharacters`]: no stored password can match.
+pub fn normalise(raw: &str) -> Result<String, PasswordError> {
     if raw.len() > MAX_INPUT_BYTES {
         return Err(PasswordError::TooLong);
     }
