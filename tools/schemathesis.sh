@@ -10,6 +10,7 @@
 #   MAX_EXAMPLES=200 tools/schemathesis.sh
 #   CHECKS=all tools/schemathesis.sh      every schemathesis check
 #   SEED=7 tools/schemathesis.sh          another reproducible run
+#   REPORTS=junit,har tools/schemathesis.sh   also a HAR of every exchange
 #
 # Random flow ids would only ever meet `flow.not_found`: the hooks in
 # tools/schemathesis_hooks.py walk a fresh flow (of one of ACCOUNTS accounts
@@ -78,7 +79,9 @@ status=0
 # One worker: the hooks set flows up one at a time anyway, and Hypothesis'
 # lambda descriptions are not safe across schemathesis worker threads
 # (seen as "AST constructor recursion depth mismatch" runtime errors).
-schemathesis run openapi.yaml \
+# From the scratch folder: schemathesis keeps a cache (.schemathesis/) in
+# its working directory, and nothing of it belongs in the tree.
+(cd "$work" && PYTHONDONTWRITEBYTECODE=1 schemathesis run "$root/openapi.yaml" \
     --url "http://$SERVER_ADDR" \
     --checks "$checks" \
     --max-examples "$max_examples" \
@@ -87,7 +90,7 @@ schemathesis run openapi.yaml \
     --request-timeout 10 \
     --header "Authorization: Bearer $admin_token" \
     --report "${REPORTS:-junit}" --report-dir "$out" \
-    --no-color || status=$?
+    --no-color) || status=$?
 
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     log "the server died during the run"
