@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every check resetflow has: formatting,
-# clippy (warnings denied, native and wasm32), the native test suites, the
-# shared logic in headless Chromium, bounded fuzzing, and the OCR audit.
+# clippy (warnings denied, native and wasm32), the native test suites (the
+# server's included), the shared logic in headless Chromium, schemathesis
+# against the HTTP contract, bounded fuzzing, and the OCR audit.
 #
 #   scripts/test.sh            everything
 #   FUZZ_SECONDS=60 scripts/test.sh
@@ -30,6 +31,9 @@ CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
   cargo test -p resetflow --target wasm32-unknown-unknown --features browser --locked \
     --test wasm_shared --test flow_wasm --test phone_vectors --test identifier_vectors \
     --test token_vectors --test captcha_wasm
+
+step "HTTP contract (schemathesis against openapi.yaml and a live dev server)"
+tools/schemathesis.sh
 
 step "fuzzing (${FUZZ_SECONDS:-30} s per target)"
 tools/fuzz.sh "${FUZZ_SECONDS:-30}"
