@@ -747,3 +747,50 @@ async fn wrong_methods_get_a_json_405_with_allow() {
         assert!(allowed.contains(allow), "{method} {path}: allow {allowed}");
     }
 }
+
+#[tokio::test]
+async fn null_optional_fields_mean_not_given_and_wrong_types_are_refused() {
+    let s = server().await;
+    let flows = s.path(Route::Flows, "");
+    let a = s
+        .post(
+            &flows,
+            json!({"identifier": "demo@example.com", "locale": null, "region": null}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    // `locale: null` falls back to Accept-Language, exactly as an absent one.
+    let german = |body: &'static str| {
+        Request::post(flows.clone())
+            .header("content-type", "application/json")
+            .header("accept-language", "de")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let absent = s.request(german(r#"{"identifier":"jo@@example"}"#)).await;
+    let null = s
+        .request(german(
+            r#"{"identifier":"jo@@example","locale":null,"region":null}"#,
+        ))
+        .await;
+    assert_eq!(null.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(null.json(), absent.json());
+    let en = s.post(&flows, json!({"identifier": "jo@@example"})).await;
+    assert_ne!(
+        null.json()["error"]["message"],
+        en.json()["error"]["message"]
+    );
+    // Anything but a string or null is not the schema.
+    for bad in [json!(5), json!(["DE"]), json!({"r": "DE"})] {
+        let a = s
+            .post(
+                &flows,
+                json!({"identifier": "demo@example.com", "region": bad}),
+            )
+            .await;
+        assert_eq!(
+            (a.status, a.error_code().as_str()),
+            (StatusCode::BAD_REQUEST, "request.invalid_json")
+        );
+    }
+}
