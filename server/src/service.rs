@@ -419,8 +419,24 @@ pub async fn start_flow(
         flow: t.flow,
         targets,
     };
-    ctx.store.insert_flow(&rec, now).await?;
-    perform(ctx, &rec, &t.effects, None, None).await?;
+    // The first challenge is written with the flow: one write, not two.
+    let (first, rest): (Vec<Effect>, Vec<Effect>) = t
+        .effects
+        .iter()
+        .cloned()
+        .partition(|e| *e == Effect::IssueCaptcha);
+    if first.is_empty() {
+        ctx.store.insert_flow(&rec, now).await?;
+    } else {
+        let (rendered, token, expires) = new_challenge(ctx, &rec).await?;
+        ctx.store
+            .insert_flow_with_captcha(&rec, now, &token, expires)
+            .await?;
+        if let Some(dev) = &ctx.dev {
+            dev.captcha_issued(&rec.id, &rendered.answer);
+        }
+    }
+    perform(ctx, &rec, &rest, None, None).await?;
     tracing::info!(flow = %rec.id, kind = id.kind().as_str(), "flow started");
     Ok(rec)
 }
@@ -444,6 +460,19 @@ pub async fn fresh_captcha(ctx: &Ctx, id: &str, locale: Locale) -> Result<Vec<u8
 }
 
 async fn issue_captcha(ctx: &Ctx, rec: &FlowRecord) -> Result<Rendered, ApiError> {
+    let (rendered, token, expires) = new_challenge(ctx, rec).await?;
+    ctx.store.set_captcha(&rec.id, &token, expires).await?;
+    if let Some(dev) = &ctx.dev {
+        dev.captcha_issued(&rec.id, &rendered.answer);
+    }
+    Ok(rendered)
+}
+
+/// Renders a challenge for `rec` and signs its token; stores nothing.
+async fn new_challenge(
+    ctx: &Ctx,
+    rec: &FlowRecord,
+) -> Result<(Rendered, String, Timestamp), ApiError> {
     let source = Arc::clone(&ctx.captcha);
     let rendered = tokio::task::spawn_blocking(move || source.render())
         .await
@@ -455,13 +484,7 @@ async fn issue_captcha(ctx: &Ctx, rec: &FlowRecord) -> Result<Rendered, ApiError
         .issue(&mut OsRng, &rendered.answer, now)
         .map_err(|e| ApiError::internal(format!("captcha token: {e}")))?;
     let expires = issued.expires_at().min(rec.flow.expires_at());
-    ctx.store
-        .set_captcha(&rec.id, issued.token(), expires)
-        .await?;
-    if let Some(dev) = &ctx.dev {
-        dev.captcha_issued(&rec.id, &rendered.answer);
-    }
-    Ok(rendered)
+    Ok((rendered, issued.token().to_owned(), expires))
 }
 
 /// Verifies `answer` against the flow's challenge `token`: open (MAC and

@@ -138,6 +138,35 @@ impl SqliteStore {
         self.relaxed.close().await;
         self.pool.close().await;
     }
+
+    /// One write for a new flow and, optionally, its first challenge.
+    async fn insert(
+        &self,
+        r: &FlowRecord,
+        now: Timestamp,
+        captcha: Option<(&str, Timestamp)>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO flows (id, account_id, identifier_key, locale, state, revision, targets,
+                                created_at, expires_at, captcha_token, captcha_expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&r.id)
+        .bind(&r.account_id)
+        .bind(&r.identifier_key)
+        .bind(&r.locale)
+        .bind(to_json(&r.flow)?)
+        .bind(i64::try_from(r.flow.revision()).unwrap_or(i64::MAX))
+        .bind(to_json(&r.targets)?)
+        .bind(secs(now))
+        .bind(secs(r.flow.expires_at()))
+        .bind(captcha.map(|(token, _)| token))
+        .bind(captcha.map(|(_, expires)| secs(expires)))
+        .execute(&self.relaxed)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
 }
 
 fn account_from(row: &SqliteRow) -> Account {
@@ -276,24 +305,17 @@ impl Store for SqliteStore {
     }
 
     async fn insert_flow(&self, r: &FlowRecord, now: Timestamp) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO flows (id, account_id, identifier_key, locale, state, revision, targets,
-                                created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&r.id)
-        .bind(&r.account_id)
-        .bind(&r.identifier_key)
-        .bind(&r.locale)
-        .bind(to_json(&r.flow)?)
-        .bind(i64::try_from(r.flow.revision()).unwrap_or(i64::MAX))
-        .bind(to_json(&r.targets)?)
-        .bind(secs(now))
-        .bind(secs(r.flow.expires_at()))
-        .execute(&self.relaxed)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        self.insert(r, now, None).await
+    }
+
+    async fn insert_flow_with_captcha(
+        &self,
+        r: &FlowRecord,
+        now: Timestamp,
+        token: &str,
+        expires_at: Timestamp,
+    ) -> StoreResult<()> {
+        self.insert(r, now, Some((token, expires_at))).await
     }
 
     async fn flow(&self, id: &str) -> StoreResult<Option<FlowRecord>> {
