@@ -9,7 +9,9 @@
 use std::net::SocketAddr;
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRequest, Path, Query, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::Uri;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -80,6 +82,8 @@ pub fn app(state: AppState) -> Router {
     router
         .route_layer(middleware::from_fn_with_state(state.clone(), guard))
         .route(HEALTH_PATH, get(health))
+        // After every route: applies to the routes added so far.
+        .method_not_allowed_fallback(method_not_allowed)
         .fallback(crate::www::serve)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), cors))
@@ -89,6 +93,12 @@ pub fn app(state: AppState) -> Router {
 
 async fn health() -> &'static str {
     "ok"
+}
+
+/// A known path with a method it does not take (axum keeps the `Allow`
+/// header it computed).
+async fn method_not_allowed(headers: HeaderMap) -> ApiError {
+    ApiError::new(Code::MethodNotAllowed, request_locale(&headers))
 }
 
 /// The locale of a request from `Accept-Language`, English by default.
@@ -196,7 +206,7 @@ async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> R
         }
     }
     let ip = client_ip(&req);
-    if let Err(e) = service::limit_ip_requests(&state.ctx, &ip, locale).await {
+    if let Err(e) = service::limit_ip_requests(&state.ctx, &ip, locale) {
         return e.into_response();
     }
     req.extensions_mut().insert(ClientIp(ip));
@@ -246,6 +256,39 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// The `{id}` of a flow route. An id that is not a valid path segment
+/// (bad percent-encoding, not UTF-8) names no flow: `flow.not_found` in the
+/// contract's shape, like any other id that does not exist.
+pub struct FlowId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for FlowId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(id)| FlowId(id))
+            .map_err(|_| ApiError::new(Code::FlowNotFound, request_locale(&parts.headers)))
+    }
+}
+
+/// The `{id}` of an admin review route, read but not judged: the bearer
+/// token is checked first, then an id that is no number is
+/// `review.not_found`.
+pub struct ReviewId(Option<i64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReviewId {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let id = Path::<String>::from_request_parts(parts, state)
+            .await
+            .ok()
+            .and_then(|Path(id)| id.parse().ok());
+        Ok(ReviewId(id))
+    }
+}
+
 fn wire(state: &AppState, rec: &FlowRecord) -> FlowObject {
     rec.flow
         .to_wire(&rec.id, (state.ctx.clock)(), &state.ctx.limits)
@@ -278,7 +321,7 @@ async fn create_flow(
 
 async fn get_flow(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    FlowId(id): FlowId,
     headers: HeaderMap,
 ) -> Result<Json<FlowObject>, ApiError> {
     let locale = request_locale(&headers);
@@ -296,7 +339,7 @@ async fn get_flow(
 
 async fn get_captcha(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    FlowId(id): FlowId,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let png = service::fresh_captcha(&state.ctx, &id, request_locale(&headers)).await?;
@@ -305,7 +348,7 @@ async fn get_captcha(
 
 async fn post_captcha(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    FlowId(id): FlowId,
     headers: HeaderMap,
     ApiJson(body): ApiJson<CaptchaAnswerRequest>,
 ) -> Result<Json<FlowObject>, ApiError> {
@@ -316,7 +359,7 @@ async fn post_captcha(
 
 async fn post_code(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    FlowId(id): FlowId,
     headers: HeaderMap,
     client: Option<axum::Extension<ClientIp>>,
     ApiJson(body): ApiJson<ChannelChoiceRequest>,
@@ -334,7 +377,7 @@ async fn post_code(
 
 async fn post_code_verify(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    FlowId(id): FlowId,
     headers: HeaderMap,
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> Result<Json<FlowObject>, ApiError> {
@@ -344,7 +387,7 @@ async fn post_code_verify(
 
 async fn post_password(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    FlowId(id): FlowId,
     headers: HeaderMap,
     ApiJson(body): ApiJson<PasswordRequest>,
 ) -> Result<Json<FlowObject>, ApiError> {
@@ -361,7 +404,7 @@ async fn post_password(
 
 async fn post_review(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    FlowId(id): FlowId,
     headers: HeaderMap,
     ApiJson(body): ApiJson<ReviewRequest>,
 ) -> Result<Json<FlowObject>, ApiError> {
@@ -435,9 +478,12 @@ struct ReviewQuery {
 async fn admin_list_reviews(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<ReviewQuery>,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
+    // The token first: without one, nothing about the query is told.
     admin(&state, &headers)?;
+    let Query(q) = Query::<ReviewQuery>::try_from_uri(&uri)
+        .map_err(|_| ApiError::new(Code::InvalidQuery, request_locale(&headers)))?;
     let status = match q.status.as_deref() {
         None => None,
         Some(s) => Some(
@@ -452,13 +498,12 @@ async fn admin_list_reviews(
 async fn admin_decide(
     state: AppState,
     headers: HeaderMap,
-    id: String,
+    id: ReviewId,
     approve: bool,
 ) -> Result<Response, ApiError> {
     admin(&state, &headers)?;
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::new(Code::ReviewNotFound, Locale::En))?;
+    let id =
+        id.0.ok_or_else(|| ApiError::new(Code::ReviewNotFound, request_locale(&headers)))?;
     let review = service::decide_review(&state.ctx, id, approve).await?;
     Ok(Json(review).into_response())
 }
@@ -466,7 +511,7 @@ async fn admin_decide(
 async fn admin_approve(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    id: ReviewId,
 ) -> Result<Response, ApiError> {
     admin_decide(state, headers, id, true).await
 }
@@ -474,7 +519,7 @@ async fn admin_approve(
 async fn admin_deny(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    id: ReviewId,
 ) -> Result<Response, ApiError> {
     admin_decide(state, headers, id, false).await
 }

@@ -55,6 +55,8 @@ pub enum Code {
     ReviewContactInvalid,
     /// `request.not_found` (404): no such route.
     NotFound,
+    /// `request.method_not_allowed` (405): the route takes other methods.
+    MethodNotAllowed,
     /// `internal` (500).
     Internal,
 }
@@ -76,6 +78,7 @@ impl Code {
             Code::ReviewDecided => "review.decided",
             Code::ReviewContactInvalid => "review.contact_invalid",
             Code::NotFound => "request.not_found",
+            Code::MethodNotAllowed => "request.method_not_allowed",
             Code::Internal => "internal",
         }
     }
@@ -90,6 +93,7 @@ impl Code {
             Code::OriginForbidden => StatusCode::FORBIDDEN,
             Code::LoginFailed | Code::AdminUnauthorized => StatusCode::UNAUTHORIZED,
             Code::ReviewContactInvalid => StatusCode::UNPROCESSABLE_ENTITY,
+            Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -187,6 +191,13 @@ impl Code {
                 "No encontrado.",
                 "Tidak ditemukan.",
                 "未找到。",
+            ],
+            Code::MethodNotAllowed => [
+                "This method is not allowed here.",
+                "Diese Methode ist hier nicht erlaubt.",
+                "Este método no está permitido aquí.",
+                "Metode ini tidak diizinkan di sini.",
+                "此处不允许使用该方法。",
             ],
             Code::Internal => [
                 "Something went wrong on our side. Please try again later.",

@@ -21,6 +21,8 @@ pub mod delivery;
 pub mod error;
 /// Server keys: HKDF subkeys per purpose and keyed hashes.
 pub mod keys;
+/// Short per-client budgets in memory, behind the `RateLimiter` trait.
+pub mod ratelimit;
 /// Running the server: open the store, seed dev accounts, serve, shut down.
 pub mod serve;
 /// The recovery operations shared by the HTTP API and the CLI.

@@ -160,6 +160,7 @@ pub async fn context(
         wake: Arc::new(Notify::new()),
         dev,
         clock,
+        limiter: Arc::new(crate::ratelimit::MemoryRateLimiter::default()),
         dummy_hash,
     })
 }

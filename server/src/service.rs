@@ -120,6 +120,8 @@ pub struct Ctx {
     pub dev: Option<Arc<DevOutbox>>,
     /// The clock.
     pub clock: Clock,
+    /// Per-IP budgets (per node, in memory: they need no durability).
+    pub limiter: Arc<dyn crate::ratelimit::RateLimiter>,
     /// An argon2id hash of a random password, verified against when a
     /// sign-in names no account, so that both paths cost the same.
     pub dummy_hash: String,
@@ -329,17 +331,11 @@ pub fn decoy_channels(keys: &Keys, id: &Identifier) -> Vec<Channel> {
     }
 }
 
-/// Counts a hit on a per-key limit; `Err(429)` when over `limit`.
-async fn limit(
-    ctx: &Ctx,
-    key: &[u8],
-    window: u64,
-    limit: u32,
-    locale: Locale,
-) -> Result<(), ApiError> {
-    let (count, left) = ctx.store.hit(key, window, (ctx.clock)()).await?;
-    if count > limit {
-        Err(ApiError::rate_limited(left, locale))
+/// Counts a hit on a per-IP budget; `Err(429)` when over `limit`.
+fn limit(ctx: &Ctx, key: &str, window: u64, limit: u32, locale: Locale) -> Result<(), ApiError> {
+    let hit = ctx.limiter.hit(key, window, (ctx.clock)());
+    if hit.count > limit {
+        Err(ApiError::rate_limited(hit.retry_after, locale))
     } else {
         Ok(())
     }
@@ -350,16 +346,9 @@ async fn limit(
 /// # Errors
 ///
 /// `rate.limited` (429 with `Retry-After`).
-pub async fn limit_ip_requests(ctx: &Ctx, ip: &str, locale: Locale) -> Result<(), ApiError> {
+pub fn limit_ip_requests(ctx: &Ctx, ip: &str, locale: Locale) -> Result<(), ApiError> {
     let key = format!("ip-req:{ip}");
-    limit(
-        ctx,
-        key.as_bytes(),
-        60,
-        ctx.rates.ip_requests_per_minute,
-        locale,
-    )
-    .await
+    limit(ctx, &key, 60, ctx.rates.ip_requests_per_minute, locale)
 }
 
 /// Loads a flow or answers `flow.not_found`.
@@ -406,14 +395,7 @@ pub async fn start_flow(
         .or(ctx.default_region);
     let id = identifier::parse(identifier, region).map_err(|e| ApiError::identifier(&e, locale))?;
     let ip_key = format!("ip-flows:{ip}");
-    limit(
-        ctx,
-        ip_key.as_bytes(),
-        3600,
-        ctx.rates.ip_flows_per_hour,
-        locale,
-    )
-    .await?;
+    limit(ctx, &ip_key, 3600, ctx.rates.ip_flows_per_hour, locale)?;
     let now = (ctx.clock)();
     let account = ctx.store.find_account(lookup(&id)).await?;
     let (channels, targets) = match &account {
@@ -437,8 +419,24 @@ pub async fn start_flow(
         flow: t.flow,
         targets,
     };
-    ctx.store.insert_flow(&rec, now).await?;
-    perform(ctx, &rec, &t.effects, None, None).await?;
+    // The first challenge is written with the flow: one write, not two.
+    let (first, rest): (Vec<Effect>, Vec<Effect>) = t
+        .effects
+        .iter()
+        .cloned()
+        .partition(|e| *e == Effect::IssueCaptcha);
+    if first.is_empty() {
+        ctx.store.insert_flow(&rec, now).await?;
+    } else {
+        let (rendered, token, expires) = new_challenge(ctx, &rec).await?;
+        ctx.store
+            .insert_flow_with_captcha(&rec, now, &token, expires)
+            .await?;
+        if let Some(dev) = &ctx.dev {
+            dev.captcha_issued(&rec.id, &rendered.answer);
+        }
+    }
+    perform(ctx, &rec, &rest, None, None).await?;
     tracing::info!(flow = %rec.id, kind = id.kind().as_str(), "flow started");
     Ok(rec)
 }
@@ -462,6 +460,19 @@ pub async fn fresh_captcha(ctx: &Ctx, id: &str, locale: Locale) -> Result<Vec<u8
 }
 
 async fn issue_captcha(ctx: &Ctx, rec: &FlowRecord) -> Result<Rendered, ApiError> {
+    let (rendered, token, expires) = new_challenge(ctx, rec).await?;
+    ctx.store.set_captcha(&rec.id, &token, expires).await?;
+    if let Some(dev) = &ctx.dev {
+        dev.captcha_issued(&rec.id, &rendered.answer);
+    }
+    Ok(rendered)
+}
+
+/// Renders a challenge for `rec` and signs its token; stores nothing.
+async fn new_challenge(
+    ctx: &Ctx,
+    rec: &FlowRecord,
+) -> Result<(Rendered, String, Timestamp), ApiError> {
     let source = Arc::clone(&ctx.captcha);
     let rendered = tokio::task::spawn_blocking(move || source.render())
         .await
@@ -473,13 +484,7 @@ async fn issue_captcha(ctx: &Ctx, rec: &FlowRecord) -> Result<Rendered, ApiError
         .issue(&mut OsRng, &rendered.answer, now)
         .map_err(|e| ApiError::internal(format!("captcha token: {e}")))?;
     let expires = issued.expires_at().min(rec.flow.expires_at());
-    ctx.store
-        .set_captcha(&rec.id, issued.token(), expires)
-        .await?;
-    if let Some(dev) = &ctx.dev {
-        dev.captcha_issued(&rec.id, &rendered.answer);
-    }
-    Ok(rendered)
+    Ok((rendered, issued.token().to_owned(), expires))
 }
 
 /// Verifies `answer` against the flow's challenge `token`: open (MAC and
@@ -598,12 +603,11 @@ pub async fn send_code(
     let ip_key = format!("ip-sends:{ip}");
     limit(
         ctx,
-        ip_key.as_bytes(),
+        &ip_key,
         3600,
         ctx.rates.ip_sends_per_hour,
         flow_locale(&rec),
-    )
-    .await?;
+    )?;
     let mut id_key = b"identifier-sends:".to_vec();
     id_key.extend_from_slice(&rec.identifier_key);
     let (count, left) = ctx.store.hit(&id_key, 3600, now).await?;
@@ -814,14 +818,7 @@ pub async fn login(
     ip: &str,
 ) -> Result<(String, Account), ApiError> {
     let ip_key = format!("ip-login:{ip}");
-    limit(
-        ctx,
-        ip_key.as_bytes(),
-        60,
-        ctx.rates.ip_logins_per_minute,
-        locale,
-    )
-    .await?;
+    limit(ctx, &ip_key, 60, ctx.rates.ip_logins_per_minute, locale)?;
     let failed = || ApiError::new(Code::LoginFailed, locale);
     let account = match identifier::parse(identifier, ctx.default_region) {
         Ok(id) => ctx.store.find_account(lookup(&id)).await?,

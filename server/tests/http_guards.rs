@@ -622,3 +622,175 @@ async fn allow_listed_origins_get_cors_headers_and_others_do_not() {
     );
     assert_eq!(a.headers["vary"], "Origin");
 }
+
+#[tokio::test]
+async fn per_ip_budgets_are_counted_in_memory_not_in_the_store() {
+    let s = server().await;
+    let path = s.path(Route::Flow, "x");
+    for _ in 0..5 {
+        assert_eq!(s.get(&path).await.status, StatusCode::NOT_FOUND);
+    }
+    let a = s
+        .post(
+            &s.path(Route::Flows, ""),
+            json!({"identifier": "x@example.com"}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    // The store's counters saw none of those requests: a first hit on the
+    // keys the per-IP budgets used to live under counts 1.
+    let now = resetflow::Timestamp::from_unix_secs(T0);
+    for key in ["ip-req:192.0.2.7", "ip-flows:192.0.2.7"] {
+        let (count, _) = s.store.hit(key.as_bytes(), 60, now).await.unwrap();
+        assert_eq!(count, 1, "{key}");
+    }
+}
+
+/// The contract's error shape, with `code`, and nothing but JSON.
+fn assert_error(a: &Answer, status: StatusCode, code: &str) {
+    assert_eq!(
+        a.headers["content-type"],
+        "application/json",
+        "{status} {code}: {:?}",
+        String::from_utf8_lossy(&a.bytes)
+    );
+    assert_eq!((a.status, a.error_code().as_str()), (status, code));
+    assert!(a.json()["error"]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
+}
+
+#[tokio::test]
+async fn ids_that_are_no_valid_path_segment_are_flow_not_found_in_json() {
+    let s = server().await;
+    for route in [
+        Route::Flow,
+        Route::Captcha,
+        Route::Code,
+        Route::CodeVerify,
+        Route::Password,
+        Route::Review,
+    ] {
+        // Raw: `path` would percent-encode the `%`.
+        let path = s.path(route, "ID").replace("ID", "%FF");
+        let a = if route == Route::Flow || route == Route::Captcha {
+            s.get(&path).await
+        } else {
+            s.post(&path, json!({})).await
+        };
+        assert_error(&a, StatusCode::NOT_FOUND, "flow.not_found");
+    }
+    // Bad UTF-8 in an admin review id: the token first, then review.not_found.
+    let a = s
+        .request(
+            Request::post("/api/admin/reviews/%FF/approve")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_error(&a, StatusCode::UNAUTHORIZED, "admin.unauthorized");
+    let a = s
+        .request(
+            Request::post("/api/admin/reviews/%FF/deny")
+                .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_error(&a, StatusCode::NOT_FOUND, "review.not_found");
+}
+
+#[tokio::test]
+async fn a_malformed_review_query_is_refused_after_the_token_check() {
+    let s = server().await;
+    let path = "/api/admin/reviews?status=pending&status=pending";
+    assert_error(
+        &s.get(path).await,
+        StatusCode::UNAUTHORIZED,
+        "admin.unauthorized",
+    );
+    let a = s
+        .request(
+            Request::get(path)
+                .header("authorization", format!("Bearer {ADMIN_TOKEN}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "request.invalid_query");
+}
+
+#[tokio::test]
+async fn wrong_methods_get_a_json_405_with_allow() {
+    let s = server().await;
+    for (method, path, allow) in [
+        ("PUT", s.path(Route::Flows, ""), "POST"),
+        ("DELETE", s.path(Route::Flow, "abc"), "GET"),
+        ("GET", LOGIN_PATH.to_owned(), "POST"),
+        ("POST", "/api/admin/reviews".to_owned(), "GET"),
+    ] {
+        let a = s
+            .request(
+                Request::builder()
+                    .method(method)
+                    .uri(&path)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_error(
+            &a,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "request.method_not_allowed",
+        );
+        let allowed = a.headers["allow"].to_str().unwrap();
+        assert!(allowed.contains(allow), "{method} {path}: allow {allowed}");
+    }
+}
+
+#[tokio::test]
+async fn null_optional_fields_mean_not_given_and_wrong_types_are_refused() {
+    let s = server().await;
+    let flows = s.path(Route::Flows, "");
+    let a = s
+        .post(
+            &flows,
+            json!({"identifier": "demo@example.com", "locale": null, "region": null}),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.json());
+    // `locale: null` falls back to Accept-Language, exactly as an absent one.
+    let german = |body: &'static str| {
+        Request::post(flows.clone())
+            .header("content-type", "application/json")
+            .header("accept-language", "de")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let absent = s.request(german(r#"{"identifier":"jo@@example"}"#)).await;
+    let null = s
+        .request(german(
+            r#"{"identifier":"jo@@example","locale":null,"region":null}"#,
+        ))
+        .await;
+    assert_eq!(null.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(null.json(), absent.json());
+    let en = s.post(&flows, json!({"identifier": "jo@@example"})).await;
+    assert_ne!(
+        null.json()["error"]["message"],
+        en.json()["error"]["message"]
+    );
+    // Anything but a string or null is not the schema.
+    for bad in [json!(5), json!(["DE"]), json!({"r": "DE"})] {
+        let a = s
+            .post(
+                &flows,
+                json!({"identifier": "demo@example.com", "region": bad}),
+            )
+            .await;
+        assert_eq!(
+            (a.status, a.error_code().as_str()),
+            (StatusCode::BAD_REQUEST, "request.invalid_json")
+        );
+    }
+}

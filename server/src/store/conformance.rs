@@ -20,6 +20,7 @@ pub async fn run_all(store: &dyn Store) {
     accounts_unique_and_found(store).await;
     flows_compare_and_swap(store).await;
     captcha_single_use(store).await;
+    captcha_stored_with_a_new_flow(store).await;
     codes_count_then_consume(store).await;
     codes_parallel_attempts_are_bounded(store).await;
     sessions_revoke(store).await;
@@ -233,6 +234,45 @@ pub async fn captcha_single_use(store: &dyn Store) {
         "single use"
     );
     assert_eq!(store.captcha("conf-captcha", T0).await.unwrap(), None);
+}
+
+/// A flow inserted with its first challenge has that challenge live until
+/// its expiry, single-use like any other; the flow itself reads back.
+pub async fn captcha_stored_with_a_new_flow(store: &dyn Store) {
+    let rec = record("conf-captcha-new", None);
+    store
+        .insert_flow_with_captcha(&rec, T0, "first", T0.add_secs(30))
+        .await
+        .unwrap();
+    let back = store.flow("conf-captcha-new").await.unwrap().unwrap();
+    assert_eq!(back.flow, rec.flow);
+    assert_eq!(
+        store
+            .captcha("conf-captcha-new", T0.add_secs(29))
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("first")
+    );
+    assert_eq!(
+        store
+            .captcha("conf-captcha-new", T0.add_secs(30))
+            .await
+            .unwrap(),
+        None,
+        "expired"
+    );
+    assert!(store
+        .consume_captcha("conf-captcha-new", "first")
+        .await
+        .unwrap());
+    assert!(
+        !store
+            .consume_captcha("conf-captcha-new", "first")
+            .await
+            .unwrap(),
+        "single use"
+    );
 }
 
 /// Attempts are counted before comparing; a match is consumed once; the

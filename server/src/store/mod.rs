@@ -272,6 +272,19 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores a new flow.
     async fn insert_flow(&self, record: &FlowRecord, now: Timestamp) -> StoreResult<()>;
+    /// Stores a new flow with its first captcha challenge (`token`, live
+    /// until `expires_at`), as [`Store::insert_flow`] then
+    /// [`Store::set_captcha`]; a backend may do both in one write.
+    async fn insert_flow_with_captcha(
+        &self,
+        record: &FlowRecord,
+        now: Timestamp,
+        token: &str,
+        expires_at: Timestamp,
+    ) -> StoreResult<()> {
+        self.insert_flow(record, now).await?;
+        self.set_captcha(&record.id, token, expires_at).await
+    }
     /// The flow with this id.
     async fn flow(&self, id: &str) -> StoreResult<Option<FlowRecord>>;
     /// Stores `flow` if the stored revision is still `expected_revision`;

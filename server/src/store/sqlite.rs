@@ -4,8 +4,9 @@
 //! is lost in a power cut would reopen what it closed (a replayed code, five
 //! more guesses, a live session after a reset). So the database runs in WAL
 //! mode with `synchronous=FULL`: a commit is on disk before the answer
-//! leaves. WAL keeps readers off the writer's back; `busy_timeout` makes
-//! concurrent writers wait instead of failing.
+//! leaves (two harmless writes excepted, see [`SqliteStore::open`]). WAL
+//! keeps readers off the writer's back; `busy_timeout` makes concurrent
+//! writers wait instead of failing.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -29,6 +30,9 @@ use super::{
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The same database with `synchronous=NORMAL`, for writes whose loss
+    /// in a power cut is harmless (see [`SqliteStore::open`]).
+    relaxed: SqlitePool,
 }
 
 fn backend(e: sqlx::Error) -> StoreError {
@@ -79,6 +83,15 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .synchronous(SqliteSynchronous::Full);
+        // Writes that need not survive a power cut once answered: a new
+        // flow (it holds no code, no counted attempt; lost, the user starts
+        // again) and a new captcha challenge (lost, the previous challenge
+        // of that flow comes back, which was never answered: answering
+        // consumes with a FULL commit). In WAL mode commits reach the log
+        // in order and a FULL commit syncs everything before it, so a power
+        // cut can only lose a suffix of relaxed writes, never a durable
+        // write that came after them; single use of a challenge holds.
+        let relaxed_options = options.clone().synchronous(SqliteSynchronous::Normal);
         let options = if memory {
             options
         } else {
@@ -105,12 +118,54 @@ impl SqliteStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Backend(e.to_string()))?;
-        Ok(SqliteStore { pool })
+        let relaxed = if memory {
+            pool.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(4)
+                .min_connections(0)
+                .idle_timeout(Some(Duration::from_secs(600)))
+                .max_lifetime(Some(Duration::from_secs(3600)))
+                .connect_with(relaxed_options.journal_mode(SqliteJournalMode::Wal))
+                .await
+                .map_err(backend)?
+        };
+        Ok(SqliteStore { pool, relaxed })
     }
 
     /// Closes the pool (waits for connections to be returned).
     pub async fn close(&self) {
+        self.relaxed.close().await;
         self.pool.close().await;
+    }
+
+    /// One write for a new flow and, optionally, its first challenge.
+    async fn insert(
+        &self,
+        r: &FlowRecord,
+        now: Timestamp,
+        captcha: Option<(&str, Timestamp)>,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO flows (id, account_id, identifier_key, locale, state, revision, targets,
+                                created_at, expires_at, captcha_token, captcha_expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&r.id)
+        .bind(&r.account_id)
+        .bind(&r.identifier_key)
+        .bind(&r.locale)
+        .bind(to_json(&r.flow)?)
+        .bind(i64::try_from(r.flow.revision()).unwrap_or(i64::MAX))
+        .bind(to_json(&r.targets)?)
+        .bind(secs(now))
+        .bind(secs(r.flow.expires_at()))
+        .bind(captcha.map(|(token, _)| token))
+        .bind(captcha.map(|(_, expires)| secs(expires)))
+        .execute(&self.relaxed)
+        .await
+        .map_err(backend)?;
+        Ok(())
     }
 }
 
@@ -250,24 +305,17 @@ impl Store for SqliteStore {
     }
 
     async fn insert_flow(&self, r: &FlowRecord, now: Timestamp) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO flows (id, account_id, identifier_key, locale, state, revision, targets,
-                                created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&r.id)
-        .bind(&r.account_id)
-        .bind(&r.identifier_key)
-        .bind(&r.locale)
-        .bind(to_json(&r.flow)?)
-        .bind(i64::try_from(r.flow.revision()).unwrap_or(i64::MAX))
-        .bind(to_json(&r.targets)?)
-        .bind(secs(now))
-        .bind(secs(r.flow.expires_at()))
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        self.insert(r, now, None).await
+    }
+
+    async fn insert_flow_with_captcha(
+        &self,
+        r: &FlowRecord,
+        now: Timestamp,
+        token: &str,
+        expires_at: Timestamp,
+    ) -> StoreResult<()> {
+        self.insert(r, now, Some((token, expires_at))).await
     }
 
     async fn flow(&self, id: &str) -> StoreResult<Option<FlowRecord>> {
@@ -329,7 +377,7 @@ impl Store for SqliteStore {
             .bind(token)
             .bind(secs(expires))
             .bind(flow_id)
-            .execute(&self.pool)
+            .execute(&self.relaxed)
             .await
             .map_err(backend)?;
         Ok(())
