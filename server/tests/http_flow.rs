@@ -198,17 +198,8 @@ async fn completing_one_flow_revokes_the_accounts_other_flows() {
         .await;
     assert_eq!(a.status, StatusCode::OK);
     s.deliver().await;
-    let code = s.code_for("+4915123456789").unwrap();
     let a = s
-        .post(&s.path(Route::CodeVerify, &first), json!({"code": code}))
-        .await;
-    assert_eq!(a.status, StatusCode::OK);
-    let pw = "Granite-Heron-Sings-7";
-    let a = s
-        .post(
-            &s.path(Route::Password, &first),
-            json!({"password": pw, "confirm": pw}),
-        )
+        .verify_code_and_set_password(&first, "+4915123456789", "Granite-Heron-Sings-7")
         .await;
     assert_eq!(a.status, StatusCode::OK);
     let other = s.get(&s.path(Route::Flow, &second)).await;
@@ -496,19 +487,9 @@ async fn manual_review_approved_by_an_operator_replaces_the_contact() {
         json!([{"id": "review", "kind": "email", "to": "N•••@example.org"}])
     );
     s.deliver().await;
-    let code = s
-        .code_for("New.Me@example.org")
-        .expect("code sent to the new contact");
-    let a = s
-        .post(&s.path(Route::CodeVerify, &id), json!({"code": code}))
-        .await;
-    assert_eq!(a.status, StatusCode::OK);
     let pw = "Copper-Lantern-Drift-9";
     let a = s
-        .post(
-            &s.path(Route::Password, &id),
-            json!({"password": pw, "confirm": pw}),
-        )
+        .verify_code_and_set_password(&id, "New.Me@example.org", pw)
         .await;
     assert_eq!(a.status, StatusCode::OK, "{:?}", a.json());
     let account = s

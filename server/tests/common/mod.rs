@@ -184,6 +184,33 @@ impl TestServer {
             .map(|e| e.secret.clone())
     }
 
+    /// Enters the newest code delivered to `address` on flow `id` (which
+    /// must be accepted), then sets `password`; returns the password step's
+    /// answer.
+    pub async fn verify_code_and_set_password(
+        &self,
+        id: &str,
+        address: &str,
+        password: &str,
+    ) -> Answer {
+        use resetflow::protocol::Route;
+        let code = self
+            .code_for(address)
+            .unwrap_or_else(|| panic!("no code delivered to {address}"));
+        let a = self
+            .post(
+                &self.path(Route::CodeVerify, id),
+                serde_json::json!({"code": code}),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "code verify: {:?}", a.json());
+        self.post(
+            &self.path(Route::Password, id),
+            serde_json::json!({"password": password, "confirm": password}),
+        )
+        .await
+    }
+
     pub fn routes(&self) -> Routes {
         Routes::default()
     }
