@@ -25,6 +25,25 @@ pub struct ServeConfig {
     /// delivery. Refused unless `--listen` is a loopback address.
     #[arg(long, env = "RESETFLOW_DEV")]
     pub dev: bool,
+    /// Redis URL (`redis://HOST:PORT/DB`) for the state several nodes must
+    /// share: used captcha nonces, rate limits, resend cooldowns and hourly
+    /// send caps. Without it they live in this node and its database.
+    #[arg(long, env = "RESETFLOW_REDIS", hide_env_values = true)]
+    pub redis: Option<String>,
+    /// SMTP server for e-mail: `smtp://HOST:PORT` (STARTTLS when offered),
+    /// `smtps://HOST:PORT` (TLS from the start); user and password may sit
+    /// in the URL.
+    #[arg(long, env = "RESETFLOW_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The From address of e-mails.
+    #[arg(long, env = "RESETFLOW_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+    /// The SMS gateway's webhook: each SMS is POSTed there as signed JSON.
+    #[arg(long, env = "RESETFLOW_SMS_WEBHOOK_URL")]
+    pub sms_webhook_url: Option<String>,
+    /// The shared secret that signs SMS webhook requests (HMAC-SHA256).
+    #[arg(long, env = "RESETFLOW_SMS_WEBHOOK_SECRET", hide_env_values = true)]
+    pub sms_webhook_secret: Option<String>,
     /// Where the recovery routes are mounted.
     #[arg(long, env = "RESETFLOW_PREFIX", default_value = DEFAULT_PREFIX)]
     pub prefix: String,
@@ -98,6 +117,14 @@ impl fmt::Debug for ServeConfig {
             .field("listen", &self.listen)
             .field("database", &self.database)
             .field("dev", &self.dev)
+            .field("redis", &self.redis.as_ref().map(|_| "<redacted>"))
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<redacted>"))
+            .field("smtp_from", &self.smtp_from)
+            .field("sms_webhook_url", &self.sms_webhook_url)
+            .field(
+                "sms_webhook_secret",
+                &self.sms_webhook_secret.as_ref().map(|_| "<redacted>"),
+            )
             .field("prefix", &self.prefix)
             .field("allowed_origins", &self.allowed_origins)
             .field(

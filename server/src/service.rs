@@ -37,7 +37,8 @@ use crate::delivery::DevOutbox;
 use crate::error::{ApiError, Code};
 use crate::keys::{Keys, Purpose};
 use crate::store::{
-    Account, CodeCheck, FlowRecord, Lookup, Message, Review, ReviewStatus, Saved, Store, Target,
+    Account, CodeCheck, FlowRecord, Lookup, Message, Purpose as MessagePurpose, Review,
+    ReviewStatus, Saved, Store, Target,
 };
 
 /// The clock the server reads; a parameter so tests can move time.
@@ -945,6 +946,8 @@ async fn perform(
                     text: code_text(flow_locale(rec)).replace("{code}", &code),
                     secret: code,
                     decoy: target.is_none(),
+                    purpose: MessagePurpose::Code,
+                    locale: flow_locale(rec).as_str().to_owned(),
                 };
                 ctx.store.enqueue(&message, now).await?;
                 ctx.wake.notify_one();
@@ -994,6 +997,8 @@ async fn perform(
                         text: notice_text(flow_locale(rec)).to_owned(),
                         secret: String::new(),
                         decoy: false,
+                        purpose: MessagePurpose::PasswordChanged,
+                        locale: flow_locale(rec).as_str().to_owned(),
                     };
                     ctx.store.enqueue(&message, now).await?;
                 }

@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the recovery server.
-    Serve(resetflow_server::config::ServeConfig),
+    Serve(Box<resetflow_server::config::ServeConfig>),
     /// Write labelled captcha samples `<answer>_<n>.png` (for OCR audits).
     Captcha(captcha::Args),
     /// Parse identifiers and print one JSON object per input.
@@ -36,7 +36,7 @@ enum Command {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Serve(config) => serve::run(config),
+        Command::Serve(config) => serve::run(*config),
         Command::Captcha(args) => captcha::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Accounts(args) => accounts::run(args),

@@ -9,7 +9,8 @@ use resetflow::flow::{Channel, ChannelKind, Effect, Event, Flow, Limits};
 use resetflow::Timestamp;
 
 use super::{
-    Account, CodeCheck, FlowRecord, Lookup, Message, ReviewStatus, Saved, Store, StoreError,
+    Account, CodeCheck, FlowRecord, Lookup, Message, Purpose, ReviewStatus, Saved, Store,
+    StoreError,
 };
 
 const T0: Timestamp = Timestamp::from_unix_secs(1_800_000_000);
@@ -473,6 +474,8 @@ pub async fn outbox_jobs(store: &dyn Store) {
         text: "code 123456".to_owned(),
         secret: "123456".to_owned(),
         decoy: false,
+        purpose: Purpose::Code,
+        locale: "de".to_owned(),
     };
     let a = store.enqueue(&m("+1"), T0).await.unwrap();
     let b = store.enqueue(&m("+2"), T0).await.unwrap();

@@ -201,6 +201,38 @@ pub struct Message {
     /// A pretend send for an unknown identifier: stored like any message,
     /// then dropped by the worker instead of delivered.
     pub decoy: bool,
+    /// What the message is for; picks the e-mail template and subject.
+    pub purpose: Purpose,
+    /// The language of the flow that sent it (`en`, `de`, ...).
+    pub locale: String,
+}
+
+/// What a [`Message`] is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// A verification code of a recovery flow.
+    Code,
+    /// The notice that an account's password was changed.
+    PasswordChanged,
+}
+
+impl Purpose {
+    /// The stored name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Code => "code",
+            Purpose::PasswordChanged => "password_changed",
+        }
+    }
+
+    /// The purpose with stored name `s`.
+    pub fn from_name(s: &str) -> Option<Purpose> {
+        match s {
+            "code" => Some(Purpose::Code),
+            "password_changed" => Some(Purpose::PasswordChanged),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Debug for Message {
@@ -211,6 +243,8 @@ impl fmt::Debug for Message {
             .field("text", &"<redacted>")
             .field("secret", &"<redacted>")
             .field("decoy", &self.decoy)
+            .field("purpose", &self.purpose)
+            .field("locale", &self.locale)
             .finish()
     }
 }

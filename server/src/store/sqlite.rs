@@ -22,8 +22,8 @@ use sqlx::Row;
 use subtle::ConstantTimeEq;
 
 use super::{
-    Account, CodeCheck, FlowRecord, Job, Lookup, Message, Review, ReviewStatus, Saved, Store,
-    StoreError, StoreResult, Target,
+    Account, CodeCheck, FlowRecord, Job, Lookup, Message, Purpose, Review, ReviewStatus, Saved,
+    Store, StoreError, StoreResult, Target,
 };
 
 /// A [`Store`] in one SQLite database file (or in memory for tests).
@@ -573,15 +573,17 @@ impl Store for SqliteStore {
 
     async fn enqueue(&self, m: &Message, now: Timestamp) -> StoreResult<i64> {
         let row = sqlx::query(
-            "INSERT INTO outbox (kind, recipient, body, secret, decoy, status, next_attempt_at,
-                                 created_at)
-             VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id",
+            "INSERT INTO outbox (kind, recipient, body, secret, decoy, purpose, locale, status,
+                                 next_attempt_at, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id",
         )
         .bind(kind_name(m.kind))
         .bind(&m.to)
         .bind(&m.text)
         .bind(&m.secret)
         .bind(m.decoy)
+        .bind(m.purpose.as_str())
+        .bind(&m.locale)
         .bind(secs(now))
         .bind(secs(now))
         .fetch_one(&self.pool)
@@ -592,7 +594,7 @@ impl Store for SqliteStore {
 
     async fn due_jobs(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Job>> {
         let rows = sqlx::query(
-            "SELECT id, kind, recipient, body, secret, decoy, attempts FROM outbox
+            "SELECT id, kind, recipient, body, secret, decoy, purpose, locale, attempts FROM outbox
              WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
         )
         .bind(secs(now))
@@ -611,6 +613,13 @@ impl Store for SqliteStore {
                         text: r.get::<Option<String>, _>("body").unwrap_or_default(),
                         secret: r.get::<Option<String>, _>("secret").unwrap_or_default(),
                         decoy: r.get("decoy"),
+                        purpose: Purpose::from_name(r.get("purpose")).ok_or_else(|| {
+                            StoreError::Corrupt(format!(
+                                "unknown message purpose {:?}",
+                                r.get::<String, _>("purpose")
+                            ))
+                        })?,
+                        locale: r.get("locale"),
                     },
                 })
             })
