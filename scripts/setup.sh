@@ -20,9 +20,16 @@ declare -A debs=(
   [tesseract]=tesseract-ocr      # OCR audit of the captchas
   [montage]=imagemagick          # contact sheet, OCR pre-processing
   [wasm-opt]=binaryen            # size of the wasm build
+  [node]=nodejs                  # npm package: build, Node tests, end-to-end tests
+  [npm]=npm
+  [pg_ctl]=postgresql            # scale-out tests (scripts/services.sh)
+  [redis-server]=redis-server
+  [wrk]=wrk                      # load benchmarks
 )
 missing=()
 for cmd in "${!debs[@]}"; do
+  # Debian keeps PostgreSQL's server programs off PATH.
+  if [ "$cmd" = pg_ctl ] && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then continue; fi
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${debs[$cmd]}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -54,6 +61,9 @@ cargo_install() { # name version-or-empty
 wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb_version" ]; then
   cargo_install wasm-bindgen-cli "$wb_version"
+fi
+if ! wasm-pack --version >/dev/null 2>&1; then
+  cargo_install wasm-pack ""
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo_install cargo-fuzz ""
