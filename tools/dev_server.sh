@@ -1,7 +1,9 @@
 # Sourced by tools/schemathesis.sh and tools/bench_server.sh: runs
 # `resetflow serve --dev` on a fresh SQLite file and a free loopback port.
 #
-#   start_dev_server BIN WORKDIR     sets SERVER_PID and SERVER_ADDR (host:port)
+#   start_dev_server BIN WORKDIR [ARG...]   sets SERVER_PID and SERVER_ADDR (host:port);
+#                                    ARGs go to `serve` (e.g. --redis URL);
+#                                    DEV_DATABASE replaces the SQLite file
 #   stop_dev_server                  SIGTERM, then waits for the graceful exit
 #
 # Extra settings go through the environment (RESETFLOW_IP_*, RESETFLOW_LOG,
@@ -10,9 +12,10 @@
 
 start_dev_server() {
     local bin=$1 work=$2
+    shift 2
     : >"$work/serve.out"
     "$bin" serve --dev --listen 127.0.0.1:0 \
-        --database "sqlite://$work/resetflow.db" --www "$work/no-www" \
+        --database "${DEV_DATABASE:-sqlite://$work/resetflow.db}" --www "$work/no-www" "$@" \
         >"$work/serve.out" 2>"$work/serve.log" &
     SERVER_PID=$!
     SERVER_ADDR=
