@@ -63,6 +63,15 @@ pub struct ServeConfig {
     /// it a random one is generated on first start and kept in the database.
     #[arg(long, env = "RESETFLOW_SECRET", hide_env_values = true)]
     pub secret: Option<String>,
+    /// The master secret being replaced (base64), during a key rotation:
+    /// challenge and session tokens made under it are still accepted.
+    #[arg(
+        long,
+        env = "RESETFLOW_PREVIOUS_SECRET",
+        hide_env_values = true,
+        requires = "secret"
+    )]
+    pub previous_secret: Option<String>,
     /// Folder of the test page served at `/`.
     #[arg(long, env = "RESETFLOW_WWW", default_value = "www")]
     pub www: PathBuf,
@@ -132,6 +141,10 @@ impl fmt::Debug for ServeConfig {
                 &self.admin_token.as_ref().map(|_| "<redacted>"),
             )
             .field("secret", &self.secret.as_ref().map(|_| "<redacted>"))
+            .field(
+                "previous_secret",
+                &self.previous_secret.as_ref().map(|_| "<redacted>"),
+            )
             .field("www", &self.www)
             .field("region", &self.region)
             .field("hash_cost", &self.hash_cost())

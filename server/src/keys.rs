@@ -6,6 +6,16 @@
 //! brute-forced offline without the key. Identifiers are hashed too, for
 //! per-identifier limits and decoy channels that stay stable for the same
 //! identifier without storing what an unknown visitor typed.
+//!
+//! **Rotation.** The master secret can be replaced while the service runs:
+//! every node gets the new secret and the old one as the previous secret
+//! ([`Keys::with_previous`]). Challenge tokens and session tokens made under
+//! the previous secret are still accepted; new ones use the new secret. The
+//! identifier and decoy keys must not change with a rotation (a decoy
+//! channel that changed while real ones stay would tell them apart, and the
+//! hourly caps would restart), so they can come from a separate, stable
+//! identity secret ([`Keys::with_identity`]): the server keeps a random one
+//! in its database.
 
 use std::fmt;
 
@@ -50,6 +60,8 @@ pub struct Keys {
     session: [u8; 32],
     identifier: [u8; 32],
     decoy: [u8; 32],
+    /// The keys of the previous master secret, during a rotation.
+    previous: Option<Box<Keys>>,
 }
 
 impl fmt::Debug for Keys {
@@ -65,20 +77,42 @@ impl Keys {
     /// Derives the keys from `master` (at least [`MIN_MASTER_LEN`] bytes of
     /// randomness; shorter input is the caller's error, checked in config).
     pub fn derive(master: &[u8]) -> Keys {
-        let hk = Hkdf::<Sha256>::new(Some(b"resetflow-server"), master);
-        let sub = |p: Purpose| {
-            let mut k = [0u8; 32];
-            // 32 bytes is far below HKDF-SHA256's 8160-byte limit.
-            hk.expand(p.info(), &mut k).unwrap_or_default();
-            k
-        };
         Keys {
-            code: sub(Purpose::Code),
-            captcha: sub(Purpose::Captcha),
-            session: sub(Purpose::Session),
-            identifier: sub(Purpose::Identifier),
-            decoy: sub(Purpose::Decoy),
+            code: subkey(master, Purpose::Code),
+            captcha: subkey(master, Purpose::Captcha),
+            session: subkey(master, Purpose::Session),
+            identifier: subkey(master, Purpose::Identifier),
+            decoy: subkey(master, Purpose::Decoy),
+            previous: None,
         }
+    }
+
+    /// These keys, also accepting challenge and session tokens made under
+    /// the `previous` master secret (during a rotation). The identifier and
+    /// decoy keys stay this secret's (or the identity secret's).
+    pub fn with_previous(mut self, previous: &[u8]) -> Keys {
+        self.previous = Some(Box::new(Keys::derive(previous)));
+        self
+    }
+
+    /// These keys with the identifier and decoy keys derived from
+    /// `identity` instead of the master secret, so that rotating the master
+    /// secret changes neither decoy channels nor per-identifier limits.
+    pub fn with_identity(mut self, identity: &[u8]) -> Keys {
+        self.identifier = subkey(identity, Purpose::Identifier);
+        self.decoy = subkey(identity, Purpose::Decoy);
+        self
+    }
+
+    /// Whether a previous master secret is configured.
+    pub fn rotating(&self) -> bool {
+        self.previous.is_some()
+    }
+
+    /// [`Keys::mac`] under the previous master secret's key, during a
+    /// rotation.
+    pub fn previous_mac(&self, purpose: Purpose, parts: &[&[u8]]) -> Option<[u8; 32]> {
+        self.previous.as_ref().map(|p| p.mac(purpose, parts))
     }
 
     /// The keyring of captcha challenge tokens ([`resetflow::token`]),
@@ -93,7 +127,13 @@ impl Keys {
         ttl_secs: u64,
     ) -> Result<resetflow::token::Keyring, resetflow::token::ConfigError> {
         let master = resetflow::token::MasterKey::from_bytes(&self.captcha)?;
-        resetflow::token::Keyring::new("captcha", master)?.with_ttl_secs(ttl_secs)
+        let mut ring =
+            resetflow::token::Keyring::new("captcha", master)?.with_ttl_secs(ttl_secs)?;
+        if let Some(previous) = &self.previous {
+            ring =
+                ring.with_previous(resetflow::token::MasterKey::from_bytes(&previous.captcha)?)?;
+        }
+        Ok(ring)
     }
 
     fn key(&self, p: Purpose) -> &[u8; 32] {
@@ -119,6 +159,15 @@ impl Keys {
     }
 }
 
+/// The HKDF-SHA256 subkey of `master` for `purpose`.
+fn subkey(master: &[u8], purpose: Purpose) -> [u8; 32] {
+    let hk = Hkdf::<Sha256>::new(Some(b"resetflow-server"), master);
+    let mut k = [0u8; 32];
+    // 32 bytes is far below HKDF-SHA256's 8160-byte limit.
+    hk.expand(purpose.info(), &mut k).unwrap_or_default();
+    k
+}
+
 // HMAC accepts keys of any length; this cannot happen.
 fn unreachable_hmac() -> HmacSha256 {
     <HmacSha256 as Mac>::new_from_slice(&[0u8; 32]).expect("HMAC takes any key length")
@@ -140,6 +189,46 @@ mod tests {
         assert_eq!(a, Keys::derive(&[1u8; 32]).mac(Purpose::Code, &[b"123456"]));
         assert_ne!(a, Keys::derive(&[2u8; 32]).mac(Purpose::Code, &[b"123456"]));
         assert_eq!(format!("{k:?}"), "Keys(<redacted>)");
+    }
+
+    #[test]
+    fn rotation_keeps_identity_keys_and_accepts_previous_tokens() {
+        let old = Keys::derive(&[1u8; 32]).with_identity(&[9u8; 32]);
+        let new = Keys::derive(&[2u8; 32])
+            .with_identity(&[9u8; 32])
+            .with_previous(&[1u8; 32]);
+        assert!(new.rotating() && !old.rotating());
+        for p in [Purpose::Identifier, Purpose::Decoy] {
+            assert_eq!(
+                old.mac(p, &[b"jane@example.com"]),
+                new.mac(p, &[b"jane@example.com"])
+            );
+        }
+        assert_ne!(
+            old.mac(Purpose::Session, &[b"t"]),
+            new.mac(Purpose::Session, &[b"t"])
+        );
+        assert_eq!(
+            Some(old.mac(Purpose::Session, &[b"t"])),
+            new.previous_mac(Purpose::Session, &[b"t"])
+        );
+        // A challenge issued under the old secret verifies after the switch.
+        let store = resetflow::token::MemoryNonceStore::new();
+        let now = resetflow::Timestamp::from_unix_secs(1_800_000_000);
+        let issued = old
+            .captcha_keyring(900)
+            .unwrap()
+            .issue(&mut rand_core::OsRng, "123456", now)
+            .unwrap();
+        let ring = new.captcha_keyring(900).unwrap();
+        assert!(ring.verify(issued.token(), "123456", now, &store).is_ok());
+        let fresh = Keys::derive(&[2u8; 32]).captcha_keyring(900).unwrap();
+        let again = old
+            .captcha_keyring(900)
+            .unwrap()
+            .issue(&mut rand_core::OsRng, "123456", now)
+            .unwrap();
+        assert!(fresh.verify(again.token(), "123456", now, &store).is_err());
     }
 
     /// RFC 5869 test case 1 pins the HKDF construction, so a dependency

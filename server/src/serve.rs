@@ -82,38 +82,63 @@ pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, ServeError> {
 }
 
 /// The server keys: from the configured secret, or from the one generated
-/// on first start and kept in the database.
+/// on first start and kept in the database; with the previous secret during
+/// a rotation. The identifier and decoy keys come from a random identity
+/// secret kept in the database, so a rotation changes neither.
 ///
 /// # Errors
 ///
-/// `serve.secret` for a secret that is not base64 of at least 32 bytes.
-pub async fn keys(store: &dyn Store, secret: Option<&str>) -> Result<Keys, ServeError> {
-    let master = match secret {
-        Some(s) => {
-            let b64 = base64::engine::general_purpose::STANDARD;
-            let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-            let bytes = b64
-                .decode(s.trim())
-                .or_else(|_| url.decode(s.trim()))
-                .map_err(|_| err("serve.secret", "the secret must be base64"))?;
-            if bytes.len() < MIN_MASTER_LEN {
-                return Err(err(
-                    "serve.secret",
-                    format!("the secret must hold at least {MIN_MASTER_LEN} bytes"),
-                ));
-            }
-            bytes
-        }
-        None => {
-            let mut fresh = [0u8; 32];
-            OsRng.fill_bytes(&mut fresh);
-            store
-                .meta_get_or_init("master_key", &fresh)
-                .await
-                .map_err(|e| err("serve.database", e.to_string()))?
-        }
+/// `serve.secret` for a secret that is not base64 of at least 32 bytes, or
+/// a previous secret equal to the current one.
+pub async fn keys(
+    store: &dyn Store,
+    secret: Option<&str>,
+    previous: Option<&str>,
+) -> Result<Keys, ServeError> {
+    let fresh = || {
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        bytes
     };
-    Ok(Keys::derive(&master))
+    let master = match secret {
+        Some(s) => decode_secret(s, "the secret")?,
+        None => store
+            .meta_get_or_init("master_key", &fresh())
+            .await
+            .map_err(|e| err("serve.database", e.to_string()))?,
+    };
+    let identity = store
+        .meta_get_or_init("identity_key", &fresh())
+        .await
+        .map_err(|e| err("serve.database", e.to_string()))?;
+    let mut keys = Keys::derive(&master).with_identity(&identity);
+    if let Some(p) = previous {
+        let previous = decode_secret(p, "the previous secret")?;
+        if previous == master {
+            return Err(err(
+                "serve.secret",
+                "the previous secret is the current one",
+            ));
+        }
+        keys = keys.with_previous(&previous);
+    }
+    Ok(keys)
+}
+
+fn decode_secret(s: &str, what: &str) -> Result<Vec<u8>, ServeError> {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let url = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let bytes = b64
+        .decode(s.trim())
+        .or_else(|_| url.decode(s.trim()))
+        .map_err(|_| err("serve.secret", format!("{what} must be base64")))?;
+    if bytes.len() < MIN_MASTER_LEN {
+        return Err(err(
+            "serve.secret",
+            format!("{what} must hold at least {MIN_MASTER_LEN} bytes"),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Builds the operations' context.
@@ -236,7 +261,12 @@ pub async fn run_until(
     let routes = Routes::new(&config.prefix)
         .map_err(|e| err("serve.prefix", format!("--prefix {:?}: {e}", config.prefix)))?;
     let store = open_store(&config.database).await?;
-    let keys = keys(store.as_ref(), config.secret.as_deref()).await?;
+    let keys = keys(
+        store.as_ref(),
+        config.secret.as_deref(),
+        config.previous_secret.as_deref(),
+    )
+    .await?;
     let dev = config.dev.then(|| Arc::new(DevOutbox::new()));
     let ctx = context(
         Arc::clone(&store),

@@ -854,7 +854,14 @@ pub async fn login(
 /// Internal on store failure.
 pub async fn session_account(ctx: &Ctx, token: &str) -> Result<Option<String>, ApiError> {
     let hash = ctx.keys.mac(Purpose::Session, &[token.as_bytes()]);
-    Ok(ctx.store.session_account(&hash).await?)
+    if let Some(account) = ctx.store.session_account(&hash).await? {
+        return Ok(Some(account));
+    }
+    // During a key rotation, sessions opened under the previous secret.
+    match ctx.keys.previous_mac(Purpose::Session, &[token.as_bytes()]) {
+        Some(old) => Ok(ctx.store.session_account(&old).await?),
+        None => Ok(None),
+    }
 }
 
 /// The text of a code message in `locale`; `{code}` is replaced.

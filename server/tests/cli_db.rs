@@ -132,7 +132,7 @@ async fn accounts_add_list_and_reviews_decide() {
     // A review queued through the service on the same database (same keys,
     // from the database), decided from the command line.
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&db).await.unwrap());
-    let keys = serve::keys(store.as_ref(), None).await.unwrap();
+    let keys = serve::keys(store.as_ref(), None, None).await.unwrap();
     let cost = HashCost {
         memory_kib: 64,
         iterations: 1,

@@ -277,10 +277,18 @@ fn two_nodes_on_postgres_and_redis_act_as_one() {
         let (on, other) = if i % 2 == 0 { (a1, a2) } else { (a2, a1) };
         let (id, answer) = start_flow(on, identifier);
         flows_started += 1;
-        let solved = post(on, &format!("/flows/{id}/captcha"), json!({"answer": answer}));
+        let solved = post(
+            on,
+            &format!("/flows/{id}/captcha"),
+            json!({"answer": answer}),
+        );
         let flow = expect(&solved, 200, "channel", "captcha");
         let channel = channel_of(&flow, "email");
-        let sent = post(other, &format!("/flows/{id}/code"), json!({"channel": channel}));
+        let sent = post(
+            other,
+            &format!("/flows/{id}/code"),
+            json!({"channel": channel}),
+        );
         if i < 5 {
             expect(&sent, 200, "code", &format!("send {} of 5", i + 1));
         } else {

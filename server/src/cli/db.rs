@@ -55,7 +55,7 @@ impl CaptchaSource for NoImages {
 /// (the running server's worker delivers what is queued here).
 pub async fn context(args: &DbArgs) -> Result<Ctx, CliError> {
     let store = store(args).await?;
-    let keys = serve::keys(store.as_ref(), args.secret.as_deref())
+    let keys = serve::keys(store.as_ref(), args.secret.as_deref(), None)
         .await
         .map_err(serve_error)?;
     serve::context(

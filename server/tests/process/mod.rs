@@ -283,4 +283,3 @@ pub fn login(addr: SocketAddr, identifier: &str, password: &str) -> u16 {
     );
     a.status
 }
-
