@@ -49,8 +49,9 @@ pub struct ServeConfig {
     /// the built-in Mozilla roots (a private CA).
     #[arg(long, env = "RESETFLOW_SMTP_CA_FILE")]
     pub smtp_ca_file: Option<PathBuf>,
-    /// Seconds allowed to connect to the SMTP server and for each command.
-    #[arg(long, env = "RESETFLOW_SMTP_TIMEOUT_SECS", default_value_t = 15)]
+    /// Seconds allowed for sending one e-mail: connecting, TLS and every
+    /// SMTP command.
+    #[arg(long, env = "RESETFLOW_SMTP_TIMEOUT_SECS", default_value_t = 30)]
     pub smtp_timeout_secs: u64,
     /// The SMS gateway's webhook: each SMS is POSTed there as signed JSON.
     /// `https://` (plain `http://` only to a loopback address).

@@ -85,7 +85,7 @@ pub struct SmtpSettings {
     pub tls: Option<TlsMode>,
     /// A PEM file of extra trusted CA certificates.
     pub ca_file: Option<PathBuf>,
-    /// Limit for connecting and for each SMTP command.
+    /// Limit for one whole send: connecting, TLS and every command.
     pub timeout: Duration,
 }
 
@@ -144,6 +144,7 @@ pub struct SmtpDelivery {
     host: String,
     port: u16,
     mode: TlsMode,
+    timeout: Duration,
 }
 
 impl fmt::Debug for SmtpDelivery {
@@ -287,6 +288,7 @@ impl SmtpDelivery {
             host,
             port,
             mode,
+            timeout: settings.timeout,
         })
     }
 
@@ -364,18 +366,44 @@ fn classify(e: &lettre::transport::smtp::Error) -> DeliveryError {
     if e.is_timeout() {
         return DeliveryError::retry("smtp: timed out");
     }
-    // The source of a connection or TLS failure is an I/O or certificate
-    // error: it helps the operator and holds no message data.
-    let source = std::error::Error::source(e)
-        .map(|s| format!(": {s}"))
-        .unwrap_or_default();
-    if e.is_tls() {
-        DeliveryError::retry(format!("smtp: TLS failed{source}"))
-    } else if e.is_response() {
-        DeliveryError::retry("smtp: unexpected answer from the server")
-    } else {
-        DeliveryError::retry(format!("smtp: {}{source}", kind_name(e)))
+    if let Some(tls) = tls_cause(e) {
+        return DeliveryError::retry(format!("smtp: TLS failed: {tls}"));
     }
+    if e.is_tls() {
+        return DeliveryError::retry("smtp: TLS failed");
+    }
+    if e.is_response() {
+        return DeliveryError::retry("smtp: unexpected answer from the server");
+    }
+    // The innermost cause of a connection failure is an I/O error: it helps
+    // the operator and holds no message data.
+    let mut cause = String::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        cause = format!(": {s}");
+        source = s.source();
+    }
+    DeliveryError::retry(format!("smtp: {}{cause}", kind_name(e)))
+}
+
+/// The rustls error somewhere below `e` (a refused certificate, a failed
+/// handshake), also when wrapped in an I/O error.
+fn tls_cause(e: &lettre::transport::smtp::Error) -> Option<String> {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(t) = s.downcast_ref::<rustls::Error>() {
+            return Some(t.to_string());
+        }
+        if let Some(t) = s
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        {
+            return Some(t.to_string());
+        }
+        source = s.source();
+    }
+    None
 }
 
 fn kind_name(e: &lettre::transport::smtp::Error) -> &'static str {
@@ -392,10 +420,11 @@ fn kind_name(e: &lettre::transport::smtp::Error) -> &'static str {
 impl Delivery for SmtpDelivery {
     async fn deliver(&self, job: &Job) -> Result<(), DeliveryError> {
         let mail = self.build(job)?;
-        self.transport
-            .send(mail)
-            .await
-            .map(|_| ())
-            .map_err(|e| classify(&e))
+        // lettre's own timeout bounds connecting; this one bounds the whole
+        // exchange, so a server that stops answering cannot stall the worker.
+        match tokio::time::timeout(self.timeout, self.transport.send(mail)).await {
+            Ok(sent) => sent.map(|_| ()).map_err(|e| classify(&e)),
+            Err(_) => Err(DeliveryError::retry("smtp: timed out")),
+        }
     }
 }
