@@ -9,7 +9,8 @@ within 300 seconds of its clock, and Resetflow-Signature equal to
 constant time. A request that fails is answered 401. A valid one is answered
 500 while --fail-first lasts (to exercise retries), else with the status
 named by a path /status/NNN, else 200. Each request appends one JSON line to
-LOG_FILE: {"status", "reason", "path", "headers", "body"}.
+LOG_FILE: {"status", "reason", "path", "headers" (names in lower case),
+"body"}.
 """
 
 import hashlib
@@ -64,7 +65,7 @@ def main():
                         "status": status,
                         "reason": reason,
                         "path": self.path,
-                        "headers": {k: v for k, v in self.headers.items()},
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
                         "body": parsed,
                     }, ensure_ascii=False) + "\n")
             answer = json.dumps({"result": reason}).encode()
