@@ -9,17 +9,17 @@
 //!
 //! The deliveries:
 //!
-//! - [`DevOutbox`]: dev mode keeps everything in memory for `GET /dev/outbox`;
-//! - [`smtp::SmtpDelivery`]: e-mail through an SMTP server (lettre, rustls),
-//!   rendered from the localised [`templates`];
-//! - [`webhook::WebhookDelivery`]: SMS as signed JSON POSTed to a gateway's
+//! - [`DevOutbox`](crate::delivery::DevOutbox): dev mode keeps everything in memory for `GET /dev/outbox`;
+//! - [`SmtpDelivery`](crate::delivery::smtp::SmtpDelivery): e-mail through an SMTP server (lettre, rustls),
+//!   rendered from the localised [`templates`](crate::delivery::templates);
+//! - [`WebhookDelivery`](crate::delivery::webhook::WebhookDelivery): SMS as signed JSON POSTed to a gateway's
 //!   webhook (the signature scheme is in that module's docs);
-//! - [`ByKind`]: routes each message by its channel kind to one of the two,
+//! - [`ByKind`](crate::delivery::ByKind): routes each message by its channel kind to one of the two,
 //!   and fails a message of a kind nothing is configured for permanently.
 //!
 //! A failure is either *retryable* (network, timeout, a server's temporary
-//! refusal: tried again after [`backoff_secs`], given up after
-//! [`MAX_ATTEMPTS`]) or *permanent* (the peer refused this message for good:
+//! refusal: tried again after [`backoff_secs`](crate::delivery::backoff_secs), given up after
+//! [`MAX_ATTEMPTS`](crate::delivery::MAX_ATTEMPTS)) or *permanent* (the peer refused this message for good:
 //! recorded at once, never retried). Either way the flow is untouched: the
 //! code stays valid, and the user can ask for another one or another channel.
 //! A recorded failure names what went wrong and never holds the message's
@@ -395,6 +395,12 @@ pub fn from_config(
     }
     if let Some(e) = &email {
         tracing::info!(smtp = %e.describe(), "e-mail delivery through SMTP");
+        if e.unencrypted_remote() {
+            tracing::warn!(
+                smtp = %e.describe(),
+                "e-mail with codes leaves this host without TLS (--smtp-tls none)"
+            );
+        }
     }
     if let Some(w) = &sms {
         tracing::info!(webhook = %w.describe(), "SMS delivery through the webhook");

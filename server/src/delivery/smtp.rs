@@ -17,8 +17,8 @@
 //! loopback address: `serve` refuses that configuration.
 //!
 //! Each message is `multipart/alternative` (plain text, then HTML) from
-//! [`templates`](super::templates), with a `Date`, a `Message-ID` built from
-//! [`message_id`](super::message_id) and the From domain, and
+//! [`templates`], with a `Date`, a `Message-ID` built from
+//! [`message_id`] and the From domain, and
 //! `Auto-Submitted: auto-generated` (RFC 3834), so that auto-responders stay
 //! quiet.
 //!
@@ -290,6 +290,12 @@ impl SmtpDelivery {
             mode,
             timeout: settings.timeout,
         })
+    }
+
+    /// Whether mail leaves this host unencrypted (`--smtp-tls none` to a
+    /// host that is not a loopback address): `serve` warns about it.
+    pub fn unencrypted_remote(&self) -> bool {
+        self.mode == TlsMode::None && !is_loopback(&self.host)
     }
 
     /// `HOST:PORT (mode)`, for logs: no credentials.

@@ -13,7 +13,7 @@
 //! {"id":"42-9f86d081884c7d65","to":"+4915123456789","text":"Your resetflow verification code is 123456. ...","purpose":"code","locale":"de"}
 //! ```
 //!
-//! - `id` is [`message_id`](super::message_id): the same on every retry of
+//! - `id` is [`message_id`]: the same on every retry of
 //!   one message, so the gateway can drop a duplicate (a retry after a
 //!   timeout may repeat a message the gateway did take).
 //! - `to` is the number in E.164; `text` the localised SMS text (it holds the
