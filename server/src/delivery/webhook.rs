@@ -7,11 +7,14 @@
 //! POST <--sms-webhook-url>
 //! Content-Type: application/json
 //! Resetflow-Timestamp: 1800000000
-//! Resetflow-Signature: v1=5d41402abc4b2a76b9719d911017c592...
-//! Idempotency-Key: 42-9f86d081884c7d65
+//! Resetflow-Signature: v1=b90437334f4e7d151bee0e6ddd4c8c27c87045cc385c08d14e8fe0d0369efe5f
+//! Idempotency-Key: 42-10293bf1294e79c3
 //!
-//! {"id":"42-9f86d081884c7d65","to":"+4915123456789","text":"Your resetflow verification code is 123456. ...","purpose":"code","locale":"de"}
+//! {"id":"42-10293bf1294e79c3","locale":"de","purpose":"code","text":"Your resetflow verification code is 123456.","to":"+4915123456789"}
 //! ```
+//!
+//! (That signature is the real one for the secret `whsec-example-0123456789`:
+//! a receiver can test its check against it.)
 //!
 //! - `id` is [`message_id`]: the same on every retry of
 //!   one message, so the gateway can drop a duplicate (a retry after a
@@ -120,13 +123,29 @@ pub struct WebhookSettings {
 
 impl fmt::Debug for WebhookSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = self
+            .url
+            .parse::<Uri>()
+            .map_or_else(|_| "<invalid>".to_owned(), |u| without_secrets(&u));
         f.debug_struct("WebhookSettings")
-            .field("url", &self.url)
+            .field("url", &url)
             .field("secret", &"<redacted>")
             .field("ca_file", &self.ca_file)
             .field("timeout", &self.timeout)
             .finish()
     }
+}
+
+/// `scheme://host[:port]/path`: a gateway's key may sit in the user
+/// information or the query, so logs and `Debug` leave both out.
+fn without_secrets(uri: &Uri) -> String {
+    format!(
+        "{}://{}{}{}",
+        uri.scheme_str().unwrap_or("https"),
+        uri.host().unwrap_or(""),
+        uri.port().map(|p| format!(":{p}")).unwrap_or_default(),
+        uri.path()
+    )
 }
 
 fn bad(message: impl Into<String>) -> ConfigError {
@@ -181,7 +200,7 @@ pub struct WebhookDelivery {
 impl fmt::Debug for WebhookDelivery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WebhookDelivery")
-            .field("uri", &self.uri)
+            .field("url", &self.describe())
             .field("secret", &self.secret)
             .field("timeout", &self.timeout)
             .finish()
@@ -280,12 +299,7 @@ impl WebhookDelivery {
 
     /// The URL without any user information or query, for logs.
     pub fn describe(&self) -> String {
-        format!(
-            "{}://{}{}",
-            self.uri.scheme_str().unwrap_or("https"),
-            self.uri.host().unwrap_or(""),
-            self.uri.port().map(|p| format!(":{p}")).unwrap_or_default()
-        ) + self.uri.path()
+        without_secrets(&self.uri)
     }
 
     /// The JSON body for `job` (see the module docs).
@@ -360,6 +374,36 @@ impl Delivery for WebhookDelivery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The example of the module docs and the README, signature checked
+    /// with Python's `hmac`.
+    #[test]
+    fn the_documented_example_holds() {
+        use crate::store::{Message, Purpose};
+        use resetflow::flow::ChannelKind;
+        let job = Job {
+            id: 42,
+            attempts: 0,
+            message: Message {
+                kind: ChannelKind::Sms,
+                to: "+4915123456789".into(),
+                text: "Your resetflow verification code is 123456.".into(),
+                secret: "123456".into(),
+                decoy: false,
+                purpose: Purpose::Code,
+                locale: "de".into(),
+            },
+        };
+        let body = WebhookDelivery::body(&job);
+        assert_eq!(
+            String::from_utf8(body.clone()).unwrap(),
+            r#"{"id":"42-10293bf1294e79c3","locale":"de","purpose":"code","text":"Your resetflow verification code is 123456.","to":"+4915123456789"}"#
+        );
+        assert_eq!(
+            sign(b"whsec-example-0123456789", 1_800_000_000, &body),
+            "v1=b90437334f4e7d151bee0e6ddd4c8c27c87045cc385c08d14e8fe0d0369efe5f"
+        );
+    }
 
     #[test]
     fn signature_matches_pythons_hmac() {

@@ -26,9 +26,19 @@ pub fn python_has(module: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Whether a missing peer must fail the test instead of skipping it
+/// (`RESETFLOW_REQUIRE_PEERS=1`, for CI, where a skip would hide a gap).
+fn peers_required() -> bool {
+    std::env::var("RESETFLOW_REQUIRE_PEERS").is_ok_and(|v| v == "1")
+}
+
 /// `true` when aiosmtpd is there; else prints why the test is skipped.
 pub fn have_aiosmtpd(test: &str) -> bool {
     let ok = python_has("aiosmtpd");
+    assert!(
+        ok || !peers_required(),
+        "{test}: python3 cannot import aiosmtpd and RESETFLOW_REQUIRE_PEERS=1"
+    );
     if !ok {
         eprintln!(
             "SKIPPED {test}: python3 cannot import aiosmtpd (pip install aiosmtpd; \
@@ -41,6 +51,10 @@ pub fn have_aiosmtpd(test: &str) -> bool {
 /// `true` when python3 is there; else prints why the test is skipped.
 pub fn have_python(test: &str) -> bool {
     let ok = python_has("http.server");
+    assert!(
+        ok || !peers_required(),
+        "{test}: no python3 and RESETFLOW_REQUIRE_PEERS=1"
+    );
     if !ok {
         eprintln!("SKIPPED {test}: python3 is not available");
     }
