@@ -250,6 +250,53 @@ async fn a_silent_or_absent_gateway_is_retried_then_given_up() {
         .starts_with("webhook: request failed"));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_with_a_private_ca_named_by_the_ca_file() {
+    if !support::have_python("https_with_a_private_ca_named_by_the_ca_file") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = support::private_ca(dir.path());
+    let receiver = WebhookReceiver::start_with(
+        SECRET,
+        0,
+        &["--tls", cert.to_str().unwrap(), key.to_str().unwrap()],
+    );
+    let (store, url) = file_store(dir.path()).await;
+    let now = Timestamp::from_unix_secs(T0);
+    let m = message(ChannelKind::Sms, PHONE, Purpose::Code, "id", "135790");
+    let https = |ca_file| {
+        WebhookDelivery::new(
+            &WebhookSettings {
+                url: format!("https://localhost:{}/sms", receiver.port()),
+                secret: SECRET.to_owned(),
+                ca_file,
+                timeout: Duration::from_secs(3),
+            },
+            service::system_clock(),
+        )
+        .unwrap()
+    };
+    // Unknown CA: refused by our side, retried later.
+    store.enqueue(&m, now).await.unwrap();
+    work_once(store.as_ref(), &https(None), now).await.unwrap();
+    let row = &outbox(&url).await[0];
+    assert_eq!((row.status.as_str(), row.attempts), ("pending", 1));
+    let e = row.last_error.as_deref().unwrap();
+    assert!(e.contains("UnknownIssuer"), "{e}");
+    assert!(receiver.requests().is_empty());
+    // Trusted through the CA file.
+    work_once(store.as_ref(), &https(Some(ca)), now.add_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(outbox(&url).await[0].status, "sent");
+    let hit = &receiver.wait_for(1)[0];
+    assert_eq!(
+        (hit["status"].as_i64(), hit["body"]["locale"].as_str()),
+        (Some(200), Some("id"))
+    );
+}
+
 #[test]
 fn incomplete_or_unsafe_webhook_settings_are_refused_without_the_secret() {
     let ok = |url: &str, secret: &str| WebhookSettings {

@@ -181,14 +181,23 @@ impl WebhookReceiver {
     /// Starts a receiver checking signatures with `secret`, answering 500
     /// to the first `fail_first` valid requests.
     pub fn start(secret: &str, fail_first: u32) -> WebhookReceiver {
+        WebhookReceiver::start_with(secret, fail_first, &[])
+    }
+
+    /// As [`WebhookReceiver::start`], with extra options (`--tls CERT KEY`).
+    pub fn start_with(secret: &str, fail_first: u32, options: &[&str]) -> WebhookReceiver {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("requests.jsonl");
         let fail = fail_first.to_string();
-        let peer = Peer::spawn(
-            "webhook_receiver.py",
-            &[secret, log.to_str().unwrap(), "--fail-first", &fail],
-        );
+        let mut args = vec![secret, log.to_str().unwrap(), "--fail-first", &fail];
+        args.extend_from_slice(options);
+        let peer = Peer::spawn("webhook_receiver.py", &args);
         WebhookReceiver { peer, dir }
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.peer.port
     }
 
     /// `http://127.0.0.1:PORT` + `path`.

@@ -1,6 +1,6 @@
 """A real HTTP receiver of the SMS webhook, on a free loopback port.
 
-    python3 webhook_receiver.py SECRET LOG_FILE [--fail-first N]
+    python3 webhook_receiver.py SECRET LOG_FILE [--fail-first N] [--tls CERT KEY]
 
 Prints "READY <port>" once it listens. For every POST it checks the request
 the way a gateway must, with Python's own `hmac`: the Resetflow-Timestamp
@@ -10,12 +10,13 @@ constant time. A request that fails is answered 401. A valid one is answered
 500 while --fail-first lasts (to exercise retries), else with the status
 named by a path /status/NNN, else 200. Each request appends one JSON line to
 LOG_FILE: {"status", "reason", "path", "headers" (names in lower case),
-"body"}.
+"body"}. With --tls it speaks HTTPS with that certificate.
 """
 
 import hashlib
 import hmac
 import json
+import ssl
 import sys
 import threading
 import time
@@ -76,6 +77,11 @@ def main():
             self.wfile.write(answer)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if "--tls" in sys.argv:
+        i = sys.argv.index("--tls")
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(sys.argv[i + 1], sys.argv[i + 2])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     print(f"READY {server.server_address[1]}", flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     # Runs until the test kills it, or its standard input closes.
