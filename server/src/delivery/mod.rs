@@ -9,21 +9,26 @@
 //!
 //! The deliveries:
 //!
-//! - [`DevOutbox`](crate::delivery::DevOutbox): dev mode keeps everything in memory for `GET /dev/outbox`;
-//! - [`SmtpDelivery`](crate::delivery::smtp::SmtpDelivery): e-mail through an SMTP server (lettre, rustls),
-//!   rendered from the localised [`templates`](crate::delivery::templates);
-//! - [`WebhookDelivery`](crate::delivery::webhook::WebhookDelivery): SMS as signed JSON POSTed to a gateway's
-//!   webhook (the signature scheme is in that module's docs);
-//! - [`ByKind`](crate::delivery::ByKind): routes each message by its channel kind to one of the two,
-//!   and fails a message of a kind nothing is configured for permanently.
+//! - [`DevOutbox`](crate::delivery::DevOutbox): dev mode keeps everything in
+//!   memory for `GET /dev/outbox`;
+//! - [`SmtpDelivery`](crate::delivery::smtp::SmtpDelivery): e-mail through an
+//!   SMTP server (lettre, rustls), rendered from the localised
+//!   [`templates`](crate::delivery::templates);
+//! - [`WebhookDelivery`](crate::delivery::webhook::WebhookDelivery): SMS as
+//!   signed JSON POSTed to a gateway's webhook (the signature scheme is in
+//!   that module's docs);
+//! - [`ByKind`](crate::delivery::ByKind): routes each message by its channel
+//!   kind to one of the two, and fails a message of a kind nothing is
+//!   configured for permanently.
 //!
 //! A failure is either *retryable* (network, timeout, a server's temporary
-//! refusal: tried again after [`backoff_secs`](crate::delivery::backoff_secs), given up after
-//! [`MAX_ATTEMPTS`](crate::delivery::MAX_ATTEMPTS)) or *permanent* (the peer refused this message for good:
-//! recorded at once, never retried). Either way the flow is untouched: the
-//! code stays valid, and the user can ask for another one or another channel.
-//! A recorded failure names what went wrong and never holds the message's
-//! text, its code or its address.
+//! refusal: tried again after
+//! [`backoff_secs`](crate::delivery::backoff_secs), given up after
+//! [`MAX_ATTEMPTS`](crate::delivery::MAX_ATTEMPTS)) or *permanent* (the peer
+//! refused this message for good: recorded at once, never retried). Either
+//! way the flow is untouched: the code stays valid, and the user can ask for
+//! another one or another channel. A recorded failure names what went wrong
+//! and never holds the message's text, its code or its address.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
