@@ -23,20 +23,22 @@ use resetflow::flow::ChannelKind;
 use resetflow::protocol::Routes;
 use resetflow_server::api::{self, AppState};
 use resetflow_server::challenge::LibraryCaptcha;
-use resetflow_server::delivery::{self, Delivery};
+use resetflow_server::delivery::{self, Delivery, DeliveryError};
 use resetflow_server::keys::Keys;
 use resetflow_server::serve;
 use resetflow_server::service::{self, HashCost, RateLimits};
-use resetflow_server::store::{Message, SqliteStore, Store};
+use resetflow_server::store::{Job, SqliteStore, Store};
 
 /// Your delivery: here it only says where a message would go.
 struct Mailer;
 
 #[async_trait]
 impl Delivery for Mailer {
-    async fn deliver(&self, message: &Message) -> Result<(), String> {
-        // Hand `message.text` to your mail or SMS service here. Never log the
-        // text: it holds the code.
+    async fn deliver(&self, job: &Job) -> Result<(), DeliveryError> {
+        // Hand `message.text` to your mail or SMS service here (or use
+        // `delivery::smtp` and `delivery::webhook`). Never log the text: it
+        // holds the code. `DeliveryError::retry` asks for another attempt.
+        let message = &job.message;
         let via = match message.kind {
             ChannelKind::Sms => "SMS",
             ChannelKind::Email => "e-mail",

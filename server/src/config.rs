@@ -30,20 +30,44 @@ pub struct ServeConfig {
     /// send caps. Without it they live in this node and its database.
     #[arg(long, env = "RESETFLOW_REDIS", hide_env_values = true)]
     pub redis: Option<String>,
-    /// SMTP server for e-mail: `smtp://HOST:PORT` (STARTTLS when offered),
-    /// `smtps://HOST:PORT` (TLS from the start); user and password may sit
-    /// in the URL.
+    /// SMTP server for e-mail: `smtp://[USER[:PASSWORD]@]HOST[:PORT]`
+    /// (STARTTLS required, port 587 by default) or `smtps://...` (TLS from
+    /// the start, port 465); user and password percent-encoded. Needs
+    /// `--smtp-from`.
     #[arg(long, env = "RESETFLOW_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
-    /// The From address of e-mails.
+    /// The From address of e-mails (`no-reply@example.com` or
+    /// `Example <no-reply@example.com>`).
     #[arg(long, env = "RESETFLOW_SMTP_FROM")]
     pub smtp_from: Option<String>,
+    /// How the SMTP connection is protected: `starttls` (required, not
+    /// opportunistic), `tls` (from the start) or `none` (a relay on this
+    /// host or a trusted network). Default: from the URL's scheme.
+    #[arg(long, env = "RESETFLOW_SMTP_TLS", value_enum)]
+    pub smtp_tls: Option<crate::delivery::smtp::TlsMode>,
+    /// A PEM file of CA certificates to trust for the SMTP server besides
+    /// the built-in Mozilla roots (a private CA).
+    #[arg(long, env = "RESETFLOW_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
+    /// Seconds allowed for sending one e-mail: connecting, TLS and every
+    /// SMTP command.
+    #[arg(long, env = "RESETFLOW_SMTP_TIMEOUT_SECS", default_value_t = 30)]
+    pub smtp_timeout_secs: u64,
     /// The SMS gateway's webhook: each SMS is POSTed there as signed JSON.
+    /// `https://` (plain `http://` only to a loopback address).
     #[arg(long, env = "RESETFLOW_SMS_WEBHOOK_URL")]
     pub sms_webhook_url: Option<String>,
-    /// The shared secret that signs SMS webhook requests (HMAC-SHA256).
+    /// The shared secret that signs SMS webhook requests (HMAC-SHA256; at
+    /// least 16 bytes).
     #[arg(long, env = "RESETFLOW_SMS_WEBHOOK_SECRET", hide_env_values = true)]
     pub sms_webhook_secret: Option<String>,
+    /// A PEM file of CA certificates to trust for the webhook besides the
+    /// built-in Mozilla roots.
+    #[arg(long, env = "RESETFLOW_SMS_WEBHOOK_CA_FILE")]
+    pub sms_webhook_ca_file: Option<PathBuf>,
+    /// Seconds allowed for one webhook request, connecting included.
+    #[arg(long, env = "RESETFLOW_SMS_WEBHOOK_TIMEOUT_SECS", default_value_t = 10)]
+    pub sms_webhook_timeout_secs: u64,
     /// Where the recovery routes are mounted.
     #[arg(long, env = "RESETFLOW_PREFIX", default_value = DEFAULT_PREFIX)]
     pub prefix: String,
@@ -129,11 +153,16 @@ impl fmt::Debug for ServeConfig {
             .field("redis", &self.redis.as_ref().map(|_| "<redacted>"))
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<redacted>"))
             .field("smtp_from", &self.smtp_from)
+            .field("smtp_tls", &self.smtp_tls)
+            .field("smtp_ca_file", &self.smtp_ca_file)
+            .field("smtp_timeout_secs", &self.smtp_timeout_secs)
             .field("sms_webhook_url", &self.sms_webhook_url)
             .field(
                 "sms_webhook_secret",
                 &self.sms_webhook_secret.as_ref().map(|_| "<redacted>"),
             )
+            .field("sms_webhook_ca_file", &self.sms_webhook_ca_file)
+            .field("sms_webhook_timeout_secs", &self.sms_webhook_timeout_secs)
             .field("prefix", &self.prefix)
             .field("allowed_origins", &self.allowed_origins)
             .field(

@@ -251,13 +251,16 @@ pub async fn run_until(
             ),
         ));
     }
-    if !config.dev {
-        return Err(err(
-            "serve.no_delivery",
-            "no delivery is configured: this build delivers only to the dev outbox; \
-             start with --dev on a loopback address",
-        ));
-    }
+    // Outside dev mode the real delivery must be complete before anything
+    // else starts (SMTP and/or the SMS webhook).
+    let real_delivery = if config.dev {
+        None
+    } else {
+        Some(
+            delivery::from_config(&config, service::system_clock())
+                .map_err(|e| err(e.code, e.message))?,
+        )
+    };
     let routes = Routes::new(&config.prefix)
         .map_err(|e| err("serve.prefix", format!("--prefix {:?}: {e}", config.prefix)))?;
     let store = open_store(&config.database).await?;
@@ -284,9 +287,10 @@ pub async fn run_until(
     } else {
         Vec::new()
     };
-    let delivery: Arc<dyn Delivery> = match &dev {
-        Some(d) => Arc::clone(d) as Arc<dyn Delivery>,
-        None => unreachable_delivery()?,
+    let delivery: Arc<dyn Delivery> = match (&dev, real_delivery) {
+        (Some(d), _) => Arc::clone(d) as Arc<dyn Delivery>,
+        (None, Some(real)) => Arc::new(real),
+        (None, None) => unreachable_delivery()?,
     };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(delivery::worker(

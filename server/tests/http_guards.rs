@@ -457,13 +457,13 @@ async fn the_background_worker_delivers_without_being_asked() {
 
 #[tokio::test]
 async fn failed_deliveries_are_retried_with_backoff_then_recorded() {
-    use resetflow_server::delivery::{work_once, Delivery, MAX_ATTEMPTS};
-    use resetflow_server::store::Message;
+    use resetflow_server::delivery::{work_once, Delivery, DeliveryError, MAX_ATTEMPTS};
+    use resetflow_server::store::Job;
     use std::sync::atomic::{AtomicU32, Ordering};
     struct Down(AtomicU32);
     #[async_trait::async_trait]
     impl Delivery for Down {
-        async fn deliver(&self, _m: &Message) -> Result<(), String> {
+        async fn deliver(&self, _job: &Job) -> Result<(), DeliveryError> {
             self.0.fetch_add(1, Ordering::SeqCst);
             Err("gateway unavailable".into())
         }
