@@ -25,6 +25,8 @@ declare -A debs=(
   [pg_ctl]=postgresql            # scale-out tests (scripts/services.sh)
   [redis-server]=redis-server
   [wrk]=wrk                      # load benchmarks
+  [openssl]=openssl              # throw-away CAs for the SMTP and webhook TLS tests
+  [python3]=python3              # test peers: SMTP sink, webhook receiver; schemathesis
 )
 missing=()
 for cmd in "${!debs[@]}"; do
@@ -67,5 +69,12 @@ if ! wasm-pack --version >/dev/null 2>&1; then
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo_install cargo-fuzz ""
+fi
+# --- Python test peers --------------------------------------------------------
+# aiosmtpd: the real SMTP server the e-mail delivery tests send to.
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  log "pip install aiosmtpd"
+  python3 -m pip install --quiet aiosmtpd 2>/dev/null ||
+    python3 -m pip install --quiet --user --break-system-packages aiosmtpd
 fi
 log "ready"

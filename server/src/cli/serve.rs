@@ -34,7 +34,13 @@ pub fn run(config: ServeConfig) -> Result<(), CliError> {
         .map_err(|e| {
             let usage = matches!(
                 e.code,
-                "serve.dev_not_loopback" | "serve.prefix" | "serve.secret" | "serve.region"
+                "serve.dev_not_loopback"
+                    | "serve.prefix"
+                    | "serve.secret"
+                    | "serve.region"
+                    | "serve.no_delivery"
+                    | "serve.smtp"
+                    | "serve.sms_webhook"
             );
             if usage {
                 CliError::usage(e.code, e.message)
