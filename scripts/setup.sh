@@ -27,6 +27,7 @@ declare -A debs=(
   [wrk]=wrk                      # load benchmarks
   [openssl]=openssl              # throw-away CAs for the SMTP and webhook TLS tests
   [python3]=python3              # test peers: SMTP sink, webhook receiver; schemathesis
+  [pip3]=python3-pip
 )
 missing=()
 for cmd in "${!debs[@]}"; do
