@@ -89,19 +89,35 @@ pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, ServeError> {
     }
 }
 
-/// `url` with the password of its `user:password@` part replaced.
+/// `url` with its password (the `user:password@` part, a `password=`
+/// parameter) replaced.
 fn redact_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let (url, query) = match url.split_once('?') {
+        Some((base, query)) => {
+            let pairs: Vec<&str> = query
+                .split('&')
+                .map(|p| {
+                    if p.starts_with("password=") {
+                        "password=***"
+                    } else {
+                        p
+                    }
+                })
+                .collect();
+            (base, format!("?{}", pairs.join("&")))
+        }
+        None => (url, String::new()),
     };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return format!("{url}{query}");
+    };
+    let authority = &rest[..rest.find(['/', '#']).unwrap_or(rest.len())];
     match authority.rfind('@') {
         Some(at) => match authority[..at].split_once(':') {
-            Some((user, _)) => format!("{scheme}://{user}:***{}", &rest[at..]),
-            None => url.to_owned(),
+            Some((user, _)) => format!("{scheme}://{user}:***{}{query}", &rest[at..]),
+            None => format!("{url}{query}"),
         },
-        None => url.to_owned(),
+        None => format!("{url}{query}"),
     }
 }
 

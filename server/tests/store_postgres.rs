@@ -351,6 +351,17 @@ async fn an_unreachable_database_is_a_clear_error_without_the_password() {
         "names the cause: {}",
         e.message
     );
+    let e =
+        match serve::open_store("postgres://u@127.0.0.1:1/db?sslmode=disable&password=pw2").await {
+            Ok(_) => panic!("nothing listens on port 1"),
+            Err(e) => e,
+        };
+    assert!(
+        e.message
+            .contains("postgres://u@127.0.0.1:1/db?sslmode=disable&password=***"),
+        "{}",
+        e.message
+    );
     let bad = serve::open_store("postgres://u@h/db?max_connections=0").await;
     assert!(bad.is_err_and(|e| e.message.contains("max_connections")));
 }
