@@ -252,6 +252,11 @@ async fn two_nodes_share_the_limits_and_the_jobs() {
     }
     delivered.sort_unstable();
     assert_eq!(delivered, ids, "every job delivered exactly once");
+
+    // Both nodes purge at once: one does the work, neither fails.
+    let (x, y) = tokio::join!(a.purge(T0.add_secs(1)), b.purge(T0.add_secs(1)));
+    assert_eq!(x.unwrap() + y.unwrap(), 40, "the 40 sent jobs, once");
+    assert!(a.job_counts().await.unwrap().is_empty());
     a.close().await;
     b.close().await;
     schema.drop().await;
