@@ -105,6 +105,7 @@ macro_rules! conformance_tests {
 conformance_tests!(
     meta_is_set_once,
     accounts_unique_and_found,
+    emails_fold_ascii_case_only,
     flows_compare_and_swap,
     captcha_single_use,
     captcha_stored_with_a_new_flow,

@@ -19,6 +19,7 @@ const T0: Timestamp = Timestamp::from_unix_secs(1_800_000_000);
 pub async fn run_all(store: &dyn Store) {
     meta_is_set_once(store).await;
     accounts_unique_and_found(store).await;
+    emails_fold_ascii_case_only(store).await;
     flows_compare_and_swap(store).await;
     captcha_single_use(store).await;
     captcha_stored_with_a_new_flow(store).await;
@@ -116,6 +117,42 @@ pub async fn accounts_unique_and_found(store: &dyn Store) {
         .unwrap()
         .iter()
         .any(|x| x.id == "200000001"));
+}
+
+/// E-mail addresses match and clash ignoring ASCII case only, whatever
+/// the database's locale: `Ä` and `ä` are different letters here, as in
+/// SQLite's `NOCASE`.
+pub async fn emails_fold_ascii_case_only(store: &dyn Store) {
+    let mut a = account("200000040");
+    a.email = Some("Ärger@example.com".to_owned());
+    a.phone = None;
+    store.create_account(&a, T0).await.unwrap();
+    let mut b = account("200000041");
+    b.email = Some("ärger@example.com".to_owned());
+    b.phone = None;
+    store
+        .create_account(&b, T0)
+        .await
+        .expect("a non-ASCII case variant is another address");
+    let found = |email: &'static str| async move {
+        store
+            .find_account(Lookup::Email(email))
+            .await
+            .unwrap()
+            .map(|a| a.id)
+    };
+    assert_eq!(
+        found("ÄRGER@EXAMPLE.COM").await.as_deref(),
+        Some("200000040")
+    );
+    assert_eq!(
+        found("äRGER@example.com").await.as_deref(),
+        Some("200000041")
+    );
+    assert_eq!(
+        found("ÄrGeR@Example.Com").await.as_deref(),
+        Some("200000040")
+    );
 }
 
 /// A flow round-trips; a save with a stale revision writes nothing.
