@@ -158,6 +158,12 @@ impl PostgresStore {
             .max_connections(max_connections.max(1))
             .min_connections(0)
             .acquire_timeout(Duration::from_secs(10))
+            // No ping before each use: it doubles the round trips of the
+            // one-statement operations (measured: a third fewer requests
+            // per second). A connection that died while idle fails its
+            // next statement once (an internal error, logged) and is
+            // dropped from the pool.
+            .test_before_acquire(false)
             .idle_timeout(Some(Duration::from_secs(600)))
             .max_lifetime(Some(Duration::from_secs(1800)))
             .connect_with(options)
