@@ -263,6 +263,42 @@ async fn two_nodes_share_the_limits_and_the_jobs() {
     schema.drop().await;
 }
 
+/// Without a ping before each use, a pooled connection the server closed
+/// (a restart, a failover, an idle timeout) fails one call, then the pool
+/// replaces it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_connection_costs_one_failed_call() {
+    let Some(base) = database_url() else { return };
+    let schema = Schema::new(&base).await;
+    let app = format!("rf_drop_{}", &schema.name[8..]);
+    let store = PostgresStore::open(&format!(
+        "{}&application_name={app}&max_connections=1",
+        schema.url
+    ))
+    .await
+    .unwrap();
+    store.meta_get_or_init("k", b"v").await.unwrap();
+    let mut conn = PgConnection::connect(&base).await.unwrap();
+    let killed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                               WHERE application_name = $1) t",
+    )
+    .bind(&app)
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
+    assert_eq!(killed, 1, "the pool's one connection");
+    let first = store.meta_get_or_init("k", b"w").await;
+    let second = store.meta_get_or_init("k", b"w").await.unwrap();
+    assert_eq!(second, b"v");
+    if let Ok(v) = first {
+        assert_eq!(v, b"v");
+    }
+    store.close().await;
+    schema.drop().await;
+}
+
 fn resetflow(db: &str, args: &[&str], stdin: &str) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_resetflow"))
