@@ -9,8 +9,11 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use rand_core::{OsRng, RngCore};
@@ -300,7 +303,6 @@ async fn a_dropped_connection_costs_one_failed_call() {
 }
 
 fn resetflow(db: &str, args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_resetflow"))
         .args(args)
         .args(["--database", db])
@@ -457,5 +459,188 @@ async fn whole_http_flow_on_postgres() {
         0,
         "no code kept after delivery"
     );
+    schema.drop().await;
+}
+
+/// `resetflow serve --dev` on `db`, on a free loopback port; returns the
+/// process and its address (read from the banner).
+fn serve_node(db: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_resetflow"))
+        .args([
+            "serve",
+            "--dev",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            db,
+        ])
+        .env_remove("RESETFLOW_DATABASE")
+        .env_remove("RESETFLOW_SECRET")
+        .env_remove("RESETFLOW_LISTEN")
+        .env("RESETFLOW_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while out.read_line(&mut line).unwrap() > 0 {
+        if let Some(rest) = line.strip_prefix("resetflow dev mode on http://") {
+            let addr = rest.trim().trim_end_matches('/').to_owned();
+            // Keep reading the banner in the background so the pipe never fills.
+            std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+            return (child, addr);
+        }
+        line.clear();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the node printed no address");
+}
+
+/// One HTTP/1.1 request; the status and the JSON body.
+fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    let status = answer[9..12].parse().unwrap();
+    let json = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| serde_json::from_str(b).unwrap_or(serde_json::Value::Null))
+        .unwrap_or_default();
+    (status, json)
+}
+
+fn stop(mut node: Child) {
+    let pid = node.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    assert!(node.wait().unwrap().success(), "graceful exit");
+}
+
+/// Two `resetflow serve` processes on one database act as one service:
+/// they start together (one migrates), share the master key, and a flow
+/// moves between them step by step; its code is delivered exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_serve_processes_on_one_database_act_as_one() {
+    let Some(base) = database_url() else { return };
+    let schema = Schema::new(&base).await;
+    let url = schema.url.clone();
+    let (a, b) = tokio::task::spawn_blocking(move || {
+        let url2 = url.clone();
+        let other = std::thread::spawn(move || serve_node(&url2));
+        (serve_node(&url), other.join().unwrap())
+    })
+    .await
+    .unwrap();
+    let ((node_a, a), (node_b, b)) = (a, b);
+    let (a2, b2) = (a.clone(), b.clone());
+    tokio::task::spawn_blocking(move || {
+        let (a, b) = (a2, b2);
+        let p = "/api/recovery/flows";
+        let (status, flow) = http(&a, "POST", p, Some(json!({"identifier": "+4915123456789"})));
+        assert_eq!(status, 201, "{flow}");
+        let id = flow["id"].as_str().unwrap().to_owned();
+        let (_, outbox) = http(&a, "GET", "/dev/outbox", None);
+        let answer = outbox
+            .as_array()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|e| e["kind"] == "captcha" && e["to"] == id.as_str())
+            .unwrap()["secret"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let (status, flow) = http(
+            &b,
+            "POST",
+            &format!("{p}/{id}/captcha"),
+            Some(json!({"answer": answer})),
+        );
+        assert_eq!(
+            (status, flow["step"].as_str()),
+            (200, Some("channel")),
+            "{flow}"
+        );
+        let (status, flow) = http(
+            &b,
+            "POST",
+            &format!("{p}/{id}/code"),
+            Some(json!({"channel": "sms"})),
+        );
+        assert_eq!(
+            (status, flow["step"].as_str()),
+            (200, Some("code")),
+            "{flow}"
+        );
+        // Both workers poll the one outbox; the code goes out once.
+        let sms = |node: &str| -> Vec<String> {
+            let (_, outbox) = http(node, "GET", "/dev/outbox", None);
+            outbox
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["kind"] == "sms" && e["to"] == "+4915123456789")
+                .map(|e| e["secret"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut codes = Vec::new();
+        while codes.is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+            codes = [sms(&a), sms(&b)].concat();
+        }
+        assert_eq!(codes.len(), 1, "delivered once: {codes:?}");
+        // Long enough for either worker to poll again.
+        std::thread::sleep(Duration::from_secs(3));
+        assert_eq!([sms(&a), sms(&b)].concat(), codes, "and only once");
+        let (status, flow) = http(
+            &a,
+            "POST",
+            &format!("{p}/{id}/code/verify"),
+            Some(json!({"code": codes[0]})),
+        );
+        assert_eq!(
+            (status, flow["step"].as_str()),
+            (200, Some("password")),
+            "{flow}"
+        );
+        let password = "Velvet-Otter-Runs-42";
+        let (status, flow) = http(
+            &b,
+            "POST",
+            &format!("{p}/{id}/password"),
+            Some(json!({"password": password, "confirm": password})),
+        );
+        assert_eq!(
+            (status, flow["step"].as_str()),
+            (200, Some("done")),
+            "{flow}"
+        );
+        let login = json!({"identifier": "100000001", "password": password});
+        assert_eq!(http(&a, "POST", LOGIN_PATH, Some(login.clone())).0, 200);
+        assert_eq!(http(&b, "POST", LOGIN_PATH, Some(login)).0, 200);
+    })
+    .await
+    .unwrap();
+    stop(node_a);
+    stop(node_b);
     schema.drop().await;
 }
