@@ -462,9 +462,19 @@ async fn whole_http_flow_on_postgres() {
     schema.drop().await;
 }
 
+/// A server process, killed if the test fails before stopping it.
+struct Node(Child);
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// `resetflow serve --dev` on `db`, on a free loopback port; returns the
 /// process and its address (read from the banner).
-fn serve_node(db: &str) -> (Child, String) {
+fn serve_node(db: &str) -> (Node, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_resetflow"))
         .args([
             "serve",
@@ -489,7 +499,7 @@ fn serve_node(db: &str) -> (Child, String) {
             let addr = rest.trim().trim_end_matches('/').to_owned();
             // Keep reading the banner in the background so the pipe never fills.
             std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-            return (child, addr);
+            return (Node(child), addr);
         }
         line.clear();
     }
@@ -524,14 +534,14 @@ fn http(
     (status, json)
 }
 
-fn stop(mut node: Child) {
-    let pid = node.id().to_string();
+fn stop(mut node: Node) {
+    let pid = node.0.id().to_string();
     assert!(Command::new("kill")
         .args(["-TERM", &pid])
         .status()
         .unwrap()
         .success());
-    assert!(node.wait().unwrap().success(), "graceful exit");
+    assert!(node.0.wait().unwrap().success(), "graceful exit");
 }
 
 /// Two `resetflow serve` processes on one database act as one service:
