@@ -35,6 +35,8 @@ for cmd in "${!debs[@]}"; do
   if [ "$cmd" = pg_ctl ] && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then continue; fi
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${debs[$cmd]}")
 done
+# PostgreSQL tests (scripts/services.sh); its programs are not on PATH.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   log "apt-get install ${missing[*]}"
   as_root apt-get update -qq

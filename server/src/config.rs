@@ -13,8 +13,10 @@ pub struct ServeConfig {
     /// Address and port to listen on.
     #[arg(long, env = "RESETFLOW_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Database URL: `sqlite://FILE` (created and migrated on first start)
-    /// or `sqlite::memory:`.
+    /// Database URL: `sqlite://FILE` (created and migrated on first start),
+    /// `sqlite::memory:`, or `postgres://USER:PASSWORD@HOST:PORT/DB`
+    /// (migrated at start; several nodes may share it; `?max_connections=N`
+    /// sets the pool size, default 16).
     #[arg(
         long,
         env = "RESETFLOW_DATABASE",

@@ -18,7 +18,7 @@ use crate::config::ServeConfig;
 use crate::delivery::{self, Delivery, DevOutbox};
 use crate::keys::{Keys, MIN_MASTER_LEN};
 use crate::service::{self, Ctx, HashCost, RateLimits};
-use crate::store::{Account, SqliteStore, Store, StoreError};
+use crate::store::{Account, PostgresStore, SqliteStore, Store, StoreError};
 
 /// Why the server could not start.
 #[derive(Debug)]
@@ -57,27 +57,67 @@ pub const DEMO_ACCOUNTS: [(&str, Option<&str>, Option<&str>); 2] = [
 /// The demo password of every demo account (dev mode only).
 pub const DEMO_PASSWORD: &str = "demo-recovery-2026";
 
-/// Opens the store named by a database URL.
+/// Opens the store named by a database URL: `sqlite://FILE` or
+/// `sqlite::memory:` for SQLite, `postgres://` or `postgresql://` for
+/// PostgreSQL. Either is migrated before it is returned.
 ///
 /// # Errors
 ///
 /// `serve.database` for an unsupported URL or a store that cannot open.
+/// The message names the URL without its password.
 pub async fn open_store(url: &str) -> Result<Arc<dyn Store>, ServeError> {
-    if url.starts_with("sqlite:") {
-        let store = SqliteStore::open(url)
-            .await
-            .map_err(|e| err("serve.database", format!("cannot open {url}: {e}")))?;
-        Ok(Arc::new(store))
-    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-        Err(err(
+    let cannot_open = |e: StoreError| {
+        err(
             "serve.database",
-            "PostgreSQL is not supported by this build yet; use a sqlite:// URL",
-        ))
+            format!("cannot open {}: {e}", redact_password(url)),
+        )
+    };
+    if url.starts_with("sqlite:") {
+        let store = SqliteStore::open(url).await.map_err(cannot_open)?;
+        Ok(Arc::new(store))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let store = PostgresStore::open(url).await.map_err(cannot_open)?;
+        Ok(Arc::new(store))
     } else {
         Err(err(
             "serve.database",
-            format!("unsupported database URL {url:?} (expected sqlite://FILE)"),
+            format!(
+                "unsupported database URL {:?} (expected sqlite://FILE or postgres://...)",
+                redact_password(url)
+            ),
         ))
+    }
+}
+
+/// `url` with its password (the `user:password@` part, a `password=`
+/// parameter) replaced.
+fn redact_password(url: &str) -> String {
+    let (url, query) = match url.split_once('?') {
+        Some((base, query)) => {
+            let pairs: Vec<&str> = query
+                .split('&')
+                .map(|p| {
+                    if p.starts_with("password=") {
+                        "password=***"
+                    } else {
+                        p
+                    }
+                })
+                .collect();
+            (base, format!("?{}", pairs.join("&")))
+        }
+        None => (url, String::new()),
+    };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return format!("{url}{query}");
+    };
+    let authority = &rest[..rest.find(['/', '#']).unwrap_or(rest.len())];
+    match authority.rfind('@') {
+        Some(at) => match authority[..at].split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***{}{query}", &rest[at..]),
+            None => format!("{url}{query}"),
+        },
+        None => format!("{url}{query}"),
     }
 }
 

@@ -10,7 +10,7 @@ use resetflow::Timestamp;
 
 use super::{
     Account, CodeCheck, FlowRecord, Lookup, Message, Purpose, ReviewStatus, Saved, Store,
-    StoreError,
+    StoreError, JOB_LEASE_SECS,
 };
 
 const T0: Timestamp = Timestamp::from_unix_secs(1_800_000_000);
@@ -19,6 +19,7 @@ const T0: Timestamp = Timestamp::from_unix_secs(1_800_000_000);
 pub async fn run_all(store: &dyn Store) {
     meta_is_set_once(store).await;
     accounts_unique_and_found(store).await;
+    emails_fold_ascii_case_only(store).await;
     flows_compare_and_swap(store).await;
     captcha_single_use(store).await;
     captcha_stored_with_a_new_flow(store).await;
@@ -27,6 +28,7 @@ pub async fn run_all(store: &dyn Store) {
     sessions_revoke(store).await;
     reviews_decided_once(store).await;
     outbox_jobs(store).await;
+    outbox_claims_are_exclusive_and_leased(store).await;
     rate_limit_windows(store).await;
     purge_keeps_what_is_live(store).await;
 }
@@ -115,6 +117,42 @@ pub async fn accounts_unique_and_found(store: &dyn Store) {
         .unwrap()
         .iter()
         .any(|x| x.id == "200000001"));
+}
+
+/// E-mail addresses match and clash ignoring ASCII case only, whatever
+/// the database's locale: `Ä` and `ä` are different letters here, as in
+/// SQLite's `NOCASE`.
+pub async fn emails_fold_ascii_case_only(store: &dyn Store) {
+    let mut a = account("200000040");
+    a.email = Some("Ärger@example.com".to_owned());
+    a.phone = None;
+    store.create_account(&a, T0).await.unwrap();
+    let mut b = account("200000041");
+    b.email = Some("ärger@example.com".to_owned());
+    b.phone = None;
+    store
+        .create_account(&b, T0)
+        .await
+        .expect("a non-ASCII case variant is another address");
+    let found = |email: &'static str| async move {
+        store
+            .find_account(Lookup::Email(email))
+            .await
+            .unwrap()
+            .map(|a| a.id)
+    };
+    assert_eq!(
+        found("ÄRGER@EXAMPLE.COM").await.as_deref(),
+        Some("200000040")
+    );
+    assert_eq!(
+        found("äRGER@example.com").await.as_deref(),
+        Some("200000041")
+    );
+    assert_eq!(
+        found("ÄrGeR@Example.Com").await.as_deref(),
+        Some("200000040")
+    );
 }
 
 /// A flow round-trips; a save with a stale revision writes nothing.
@@ -515,6 +553,96 @@ pub async fn outbox_jobs(store: &dyn Store) {
     assert!(
         counts.iter().any(|(s, n)| s == "sent" && *n >= 1),
         "{counts:?}"
+    );
+}
+
+/// Claiming due jobs is exclusive: parallel claims (workers on several
+/// nodes) never return the same job, and a claimed job stays away from
+/// every claim until its lease ends, then comes due again.
+pub async fn outbox_claims_are_exclusive_and_leased(store: &dyn Store) {
+    let t = T0.add_secs(1_000);
+    let m = |i: u32| Message {
+        kind: ChannelKind::Email,
+        to: format!("claim{i}@example.com"),
+        text: format!("code {i:06}"),
+        secret: format!("{i:06}"),
+        decoy: false,
+        purpose: Purpose::Code,
+        locale: "en".to_owned(),
+    };
+    let mut mine = Vec::new();
+    for i in 0..12 {
+        mine.push(store.enqueue(&m(i), t).await.unwrap());
+    }
+    // Eight claims of two at once: 16 places for 12 jobs.
+    let claims = futures_join_all((0..8).map(|_| store.due_jobs(t, 2))).await;
+    let mut seen = std::collections::HashMap::new();
+    for (claim, jobs) in claims.iter().enumerate() {
+        assert!(jobs.len() <= 2, "limit kept: {jobs:?}");
+        for job in jobs {
+            if let Some(other) = seen.insert(job.id, claim) {
+                panic!("job {} claimed twice (claims {other} and {claim})", job.id);
+            }
+        }
+    }
+    for (i, id) in mine.iter().enumerate() {
+        assert!(seen.contains_key(id), "job {id} was never claimed");
+        let job = claims.iter().flatten().find(|j| j.id == *id).unwrap();
+        assert_eq!(job.message, m(u32::try_from(i).unwrap()), "claimed intact");
+    }
+    // Within the lease no claim gets them, however late it runs.
+    let lease_end = t.add_secs(JOB_LEASE_SECS);
+    let during = store
+        .due_jobs(t.add_secs(JOB_LEASE_SECS - 1), 100)
+        .await
+        .unwrap();
+    assert!(
+        !during.iter().any(|j| mine.contains(&j.id)),
+        "claimed jobs are leased: {during:?}"
+    );
+    // A job settled during its lease never returns; an unsettled one is
+    // due again when the lease ends (its worker died), attempts unchanged.
+    store.finish_job(mine[0], true, t).await.unwrap();
+    store
+        .fail_job(mine[1], "gateway down", Some(lease_end.add_secs(30)), t)
+        .await
+        .unwrap();
+    let after = store.due_jobs(lease_end, 100).await.unwrap();
+    let again: Vec<i64> = after
+        .iter()
+        .map(|j| j.id)
+        .filter(|id| mine.contains(id))
+        .collect();
+    assert_eq!(again, mine[2..], "unsettled jobs are due after the lease");
+    assert!(after
+        .iter()
+        .filter(|j| mine.contains(&j.id))
+        .all(|j| j.attempts == 0));
+    // Claimed again, so leased again; the failed job is due at its retry
+    // time, not before.
+    let ids_at = |jobs: Vec<super::Job>| -> Vec<(i64, u32)> {
+        jobs.iter()
+            .filter(|j| mine.contains(&j.id))
+            .map(|j| (j.id, j.attempts))
+            .collect()
+    };
+    let early = store.due_jobs(lease_end.add_secs(29), 100).await.unwrap();
+    assert_eq!(ids_at(early), vec![], "leased again, or not yet due");
+    let retry = store.due_jobs(lease_end.add_secs(30), 100).await.unwrap();
+    assert_eq!(ids_at(retry), vec![(mine[1], 1)], "due at its retry time");
+    // A settled job stays settled: a late report from a worker whose lease
+    // ran out changes nothing.
+    store
+        .fail_job(mine[0], "late", None, lease_end)
+        .await
+        .unwrap();
+    for id in &mine[1..] {
+        store.finish_job(*id, true, lease_end).await.unwrap();
+    }
+    let counts = store.job_counts().await.unwrap();
+    assert!(
+        !counts.iter().any(|(s, _)| s == "pending"),
+        "every claimed job settled: {counts:?}"
     );
 }
 

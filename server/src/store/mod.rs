@@ -1,5 +1,6 @@
-//! Storage behind one trait, so SQLite (default) and other backends are
-//! interchangeable and all run the same [`conformance`](crate::store::conformance) suite.
+//! Storage behind one trait, so SQLite (default) and PostgreSQL (several
+//! nodes on one database) are interchangeable and all run the same
+//! [`conformance`](crate::store::conformance) suite.
 //!
 //! The store keeps no secret in the clear: codes and session tokens arrive
 //! here already as keyed hashes (see [`crate::keys`]); captcha answers only
@@ -8,7 +9,8 @@
 //! [`Store::save_flow`](crate::store::Store::save_flow) is a compare-and-swap on the flow's revision,
 //! [`Store::check_code`](crate::store::Store::check_code) counts the attempt before the caller may compare,
 //! [`Store::consume_captcha`](crate::store::Store::consume_captcha) and the code consumption are guarded updates
-//! that only one request can win.
+//! that only one request can win, and [`Store::due_jobs`](crate::store::Store::due_jobs) claims the jobs it
+//! returns so that two delivery workers never send the same message.
 
 use async_trait::async_trait;
 use resetflow::flow::{ChannelKind, Flow};
@@ -17,9 +19,17 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub mod conformance;
+mod postgres;
 mod sqlite;
 
+pub use postgres::{PostgresStore, DEFAULT_MAX_CONNECTIONS};
 pub use sqlite::SqliteStore;
+
+/// How long a job claimed by [`Store::due_jobs`] stays away from other
+/// workers, in seconds. The claiming worker settles it well within this
+/// time ([`Store::finish_job`], [`Store::fail_job`]); if it dies first, the
+/// job comes due again when the lease ends and another worker delivers it.
+pub const JOB_LEASE_SECS: u64 = 60;
 
 /// A failure of the storage backend. Internal: logged, never shown to a client.
 #[derive(Debug)]
@@ -417,12 +427,22 @@ pub trait Store: Send + Sync + 'static {
 
     /// Queues a message for the delivery worker; returns the job id.
     async fn enqueue(&self, message: &Message, now: Timestamp) -> StoreResult<i64>;
-    /// Pending jobs due at `now`, oldest first, at most `limit`.
+    /// Claims and returns the pending jobs due at `now`, oldest first, at
+    /// most `limit`.
+    ///
+    /// Claiming is atomic: the same statement moves each returned job's
+    /// next attempt to `now` + [`JOB_LEASE_SECS`], so concurrent callers
+    /// (other workers, other nodes) never get the same job while the lease
+    /// lasts. The caller settles each job with [`Store::finish_job`] or
+    /// [`Store::fail_job`]; an unsettled job is due again when its lease
+    /// ends.
     async fn due_jobs(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Job>>;
-    /// Marks a job delivered (or dropped, for a decoy) and clears its body.
+    /// Marks a pending job delivered (or dropped, for a decoy) and clears
+    /// its body. A job that is no longer pending is left as it is.
     async fn finish_job(&self, id: i64, delivered: bool, now: Timestamp) -> StoreResult<()>;
-    /// Records a failed attempt: retried at `retry_at`, or given up (body
-    /// cleared) when `None`.
+    /// Records a failed attempt of a pending job: retried at `retry_at`
+    /// (which replaces its lease), or given up (body cleared) when `None`.
+    /// A job that is no longer pending is left as it is.
     async fn fail_job(
         &self,
         id: i64,

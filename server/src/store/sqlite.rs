@@ -23,7 +23,7 @@ use subtle::ConstantTimeEq;
 
 use super::{
     Account, CodeCheck, FlowRecord, Job, Lookup, Message, Purpose, Review, ReviewStatus, Saved,
-    Store, StoreError, StoreResult, Target,
+    Store, StoreError, StoreResult, Target, JOB_LEASE_SECS,
 };
 
 /// A [`Store`] in one SQLite database file (or in memory for tests).
@@ -114,7 +114,7 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(backend)?;
-        sqlx::migrate!("./migrations")
+        sqlx::migrate!("./migrations/sqlite")
             .run(&pool)
             .await
             .map_err(|e| StoreError::Backend(e.to_string()))?;
@@ -593,16 +593,23 @@ impl Store for SqliteStore {
     }
 
     async fn due_jobs(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Job>> {
+        // Claim and read in one statement: SQLite runs one writer at a
+        // time, so no other worker can claim the same rows in between.
         let rows = sqlx::query(
-            "SELECT id, kind, recipient, body, secret, decoy, purpose, locale, attempts FROM outbox
-             WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            "UPDATE outbox SET next_attempt_at = ?
+             WHERE id IN (SELECT id FROM outbox
+                          WHERE status = 'pending' AND next_attempt_at <= ?
+                          ORDER BY id LIMIT ?)
+             RETURNING id, kind, recipient, body, secret, decoy, purpose, locale, attempts",
         )
+        .bind(secs(now.add_secs(JOB_LEASE_SECS)))
         .bind(secs(now))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await
         .map_err(backend)?;
-        rows.iter()
+        let mut jobs = rows
+            .iter()
             .map(|r| {
                 Ok(Job {
                     id: r.get("id"),
@@ -623,14 +630,17 @@ impl Store for SqliteStore {
                     },
                 })
             })
-            .collect()
+            .collect::<StoreResult<Vec<_>>>()?;
+        // RETURNING gives rows in no promised order.
+        jobs.sort_by_key(|j| j.id);
+        Ok(jobs)
     }
 
     async fn finish_job(&self, id: i64, delivered: bool, now: Timestamp) -> StoreResult<()> {
         sqlx::query(
             "UPDATE outbox SET status = ?, body = NULL, secret = NULL, finished_at = ?,
                                attempts = attempts + 1
-             WHERE id = ?",
+             WHERE id = ? AND status = 'pending'",
         )
         .bind(if delivered { "sent" } else { "dropped" })
         .bind(secs(now))
@@ -651,7 +661,7 @@ impl Store for SqliteStore {
         match retry_at {
             Some(at) => sqlx::query(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
-                 WHERE id = ?",
+                 WHERE id = ? AND status = 'pending'",
             )
             .bind(error)
             .bind(secs(at))
@@ -659,7 +669,7 @@ impl Store for SqliteStore {
             None => sqlx::query(
                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?, status = 'failed',
                                    body = NULL, secret = NULL, finished_at = ?
-                 WHERE id = ?",
+                 WHERE id = ? AND status = 'pending'",
             )
             .bind(error)
             .bind(secs(now))

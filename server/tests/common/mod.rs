@@ -1,4 +1,5 @@
-//! A test server: the real router on an in-memory SQLite store, a clock the
+//! A test server: the real router on an in-memory SQLite store (or any store,
+//! [`server_on`]), a clock the
 //! test moves, a captcha source with known answers, the dev outbox.
 #![allow(dead_code)]
 
@@ -58,6 +59,11 @@ pub async fn server() -> TestServer {
 
 pub async fn server_with(rates: RateLimits, dev_mode: bool) -> TestServer {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open("sqlite::memory:").await.unwrap());
+    server_on(store, rates, dev_mode).await
+}
+
+/// The test server on a given (fresh, migrated) store.
+pub async fn server_on(store: Arc<dyn Store>, rates: RateLimits, dev_mode: bool) -> TestServer {
     let keys = Keys::derive(&[42u8; 32]);
     let now = Arc::new(AtomicU64::new(T0));
     let clock_now = Arc::clone(&now);

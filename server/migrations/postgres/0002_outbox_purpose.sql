@@ -1,0 +1,6 @@
+-- What each queued message is for and in which language, so a delivery can
+-- render a localised template (e-mail subject, plain text and HTML).
+-- Mirrors ../sqlite/0002_outbox_purpose.sql.
+ALTER TABLE outbox ADD COLUMN purpose TEXT NOT NULL DEFAULT 'code'
+    CHECK (purpose IN ('code', 'password_changed'));
+ALTER TABLE outbox ADD COLUMN locale TEXT NOT NULL DEFAULT 'en';
