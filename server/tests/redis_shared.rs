@@ -10,7 +10,7 @@
 mod common;
 
 use std::io::Write;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -241,9 +241,7 @@ async fn test_node(
     shared: Arc<dyn SharedState>,
 ) -> TestServer {
     let clock_now = Arc::clone(now);
-    let clock = Arc::new(move || {
-        Timestamp::from_unix_secs(clock_now.load(std::sync::atomic::Ordering::SeqCst))
-    });
+    let clock = Arc::new(move || Timestamp::from_unix_secs(clock_now.load(Ordering::SeqCst)));
     let cost = HashCost {
         memory_kib: 64,
         iterations: 1,
@@ -465,41 +463,86 @@ async fn the_resend_cooldown_and_the_hourly_cap_hold_across_nodes() {
 
 // --- Redis lost while serving ---
 
-/// A TCP relay to Redis that the test can cut, as a network failure would.
+/// A TCP relay to Redis that the test can cut (every connection dropped,
+/// new ones refused, as a network failure would) or stall (bytes held, as
+/// a Redis that stopped answering).
 struct Relay {
     url: String,
-    tasks: tokio::task::JoinSet<()>,
+    down: Arc<AtomicBool>,
+    stall: Arc<AtomicBool>,
+    conns: Arc<Mutex<tokio::task::JoinSet<()>>>,
+    _acceptor: tokio::task::JoinSet<()>,
 }
 
-async fn relay(redis_url: &str) -> Relay {
-    let upstream = redis::Client::open(redis_url)
-        .unwrap()
-        .get_connection_info()
-        .addr
-        .to_string();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("redis://{}/", listener.local_addr().unwrap());
-    let conns = Arc::new(Mutex::new(tokio::task::JoinSet::new()));
-    let mut tasks = tokio::task::JoinSet::new();
-    let accepted = Arc::clone(&conns);
-    tasks.spawn(async move {
-        // Dropping the set of relayed connections (with this task) closes
-        // every socket.
-        let _keep = accepted;
-        loop {
-            let Ok((mut down, _)) = listener.accept().await else {
-                return;
-            };
-            let upstream = upstream.clone();
-            _keep.lock().unwrap().spawn(async move {
-                if let Ok(mut up) = tokio::net::TcpStream::connect(&upstream).await {
-                    let _ = tokio::io::copy_bidirectional(&mut down, &mut up).await;
+impl Relay {
+    async fn start(redis_url: &str) -> Relay {
+        let upstream = redis::Client::open(redis_url)
+            .unwrap()
+            .get_connection_info()
+            .addr
+            .to_string();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("redis://{}/", listener.local_addr().unwrap());
+        let down = Arc::new(AtomicBool::new(false));
+        let stall = Arc::new(AtomicBool::new(false));
+        let conns = Arc::new(Mutex::new(tokio::task::JoinSet::new()));
+        let mut acceptor = tokio::task::JoinSet::new();
+        let (down2, stall2, conns2) = (Arc::clone(&down), Arc::clone(&stall), Arc::clone(&conns));
+        acceptor.spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                if down2.load(Ordering::SeqCst) {
+                    continue; // dropped: the connection closes at once
                 }
-            });
+                let Ok(server) = tokio::net::TcpStream::connect(&upstream).await else {
+                    continue;
+                };
+                let (cr, cw) = client.into_split();
+                let (sr, sw) = server.into_split();
+                let mut set = conns2.lock().unwrap();
+                set.spawn(pump(cr, sw, Arc::clone(&stall2)));
+                set.spawn(pump(sr, cw, Arc::clone(&stall2)));
+            }
+        });
+        Relay {
+            url,
+            down,
+            stall,
+            conns,
+            _acceptor: acceptor,
         }
-    });
-    drop(conns);
-    Relay { url, tasks }
+    }
+
+    /// Drops every relayed connection and refuses new ones.
+    fn cut(&self) {
+        self.down.store(true, Ordering::SeqCst);
+        self.conns.lock().unwrap().abort_all();
+    }
+
+    /// Relays new connections again.
+    fn mend(&self) {
+        self.down.store(false, Ordering::SeqCst);
+    }
+}
+
+async fn pump(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    stall: Arc<AtomicBool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        while stall.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
+    }
 }
 
 #[derive(Clone, Default)]
@@ -516,7 +559,7 @@ impl Write for Captured {
 }
 
 #[tokio::test]
-async fn a_request_fails_closed_when_redis_is_lost() {
+async fn requests_fail_closed_while_redis_is_lost_and_recover_after() {
     let Some(url) = redis_url() else { return };
     let captured = Captured::default();
     let writer = captured.clone();
@@ -527,11 +570,11 @@ async fn a_request_fails_closed_when_redis_is_lost() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let mut cut = relay(&url).await;
+    let relay = Relay::start(&url).await;
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open("sqlite::memory:").await.unwrap());
     let now = Arc::new(AtomicU64::new(T0));
     let dev = Arc::new(DevOutbox::new());
-    let shared: Arc<dyn SharedState> = Arc::new(node(&cut.url, &random_prefix()).await);
+    let shared: Arc<dyn SharedState> = Arc::new(node(&relay.url, &random_prefix()).await);
     let s = test_node(&store, &now, &dev, RateLimits::default(), shared).await;
     let r = s
         .post(
@@ -542,29 +585,70 @@ async fn a_request_fails_closed_when_redis_is_lost() {
     assert_eq!(r.status, StatusCode::CREATED);
     let id = r.json()["id"].as_str().unwrap().to_owned();
     let answer = s.captcha_answer(&id);
+    let unavailable = |r: &Answer| {
+        assert_eq!(
+            (r.status, r.error_code().as_str()),
+            (StatusCode::SERVICE_UNAVAILABLE, "service.unavailable"),
+            "{:?}",
+            r.json()
+        );
+    };
 
-    cut.tasks.shutdown().await;
+    // Connection lost: refused at once, and nothing moves.
+    relay.cut();
     let started = Instant::now();
     let r = s
         .post(&s.path(Route::Captcha, &id), json!({ "answer": answer }))
         .await;
-    assert_eq!(
-        (r.status, r.error_code().as_str()),
-        (StatusCode::SERVICE_UNAVAILABLE, "service.unavailable"),
-        "{:?}",
-        r.json()
+    unavailable(&r);
+    println!(
+        "connection lost: failed closed after {:?}",
+        started.elapsed()
     );
-    println!("failed closed after {:?}", started.elapsed());
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "{:?}",
         started.elapsed()
     );
-    // Nothing moved: the flow is still at its captcha.
     let flow = store.flow(&id).await.unwrap().unwrap();
     assert_eq!(flow.flow.step().as_str(), "captcha");
+
+    // Back: the connection is made again and the same answer passes.
+    relay.mend();
+    let started = Instant::now();
+    let r = loop {
+        let r = s
+            .post(&s.path(Route::Captcha, &id), json!({ "answer": answer }))
+            .await;
+        if r.status != StatusCode::SERVICE_UNAVAILABLE
+            || started.elapsed() > Duration::from_secs(20)
+        {
+            break r;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
+    println!("reconnected after {:?}", started.elapsed());
+
+    // Redis stops answering: the request waits no longer than the
+    // response timeout, then fails closed.
+    relay.stall.store(true, Ordering::SeqCst);
+    let started = Instant::now();
+    let r = s.get(&s.path(Route::Flow, &id)).await;
+    unavailable(&r);
+    let waited = started.elapsed();
+    println!("no answer: failed closed after {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(1900) && waited < Duration::from_secs(6),
+        "{waited:?}"
+    );
+    relay.stall.store(false, Ordering::SeqCst);
+
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(log.contains("shared state unavailable"), "{log}");
+    assert!(
+        log.contains("request failed closed: shared state unavailable"),
+        "{log}"
+    );
     assert!(log.contains("redis 127.0.0.1:"), "{log}");
     for secret in [answer.as_str(), "192.0.2.7", "demo@example.com"] {
         assert!(!log.contains(secret), "the log holds {secret}: {log}");
@@ -667,5 +751,8 @@ fn serve_with_redis_keeps_its_budgets_there() {
     let mut logs = String::new();
     let _ = child.stderr.take().unwrap().read_to_string(&mut logs);
     assert!(logs.contains("shared state in Redis"), "{logs}");
-    assert!(!logs.contains("redis://"), "the URL is never logged: {logs}");
+    assert!(
+        !logs.contains("redis://"),
+        "the URL is never logged: {logs}"
+    );
 }
