@@ -20,6 +20,7 @@ declare -A debs=(
   [tesseract]=tesseract-ocr      # OCR audit of the captchas
   [montage]=imagemagick          # contact sheet, OCR pre-processing
   [wasm-opt]=binaryen            # size of the wasm build
+  [redis-server]=redis-server    # shared-state tests (scripts/services.sh)
 )
 missing=()
 for cmd in "${!debs[@]}"; do
