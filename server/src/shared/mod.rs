@@ -233,3 +233,40 @@ pub(crate) fn window(window_secs: u64, now: Timestamp) -> (u64, u64, u64) {
     let start = now - now % window;
     (window, start, (start + window - now).max(1))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_name_their_scope_and_hide_their_value() {
+        let keys = Keys::derive(&[3; 32]);
+        let ip = Key::hashed(&keys, Scope::IpRequests, b"192.0.2.1");
+        let (scope, hash) = ip.as_str().split_once(':').unwrap();
+        assert_eq!(scope, "ip-req");
+        assert_eq!(hash.len(), 22, "16 bytes in base64url");
+        assert!(!ip.as_str().contains("192.0.2.1"));
+        // Stable for one value and key; apart across values, scopes and
+        // server keys.
+        assert_eq!(ip, Key::hashed(&keys, Scope::IpRequests, b"192.0.2.1"));
+        assert_ne!(ip, Key::hashed(&keys, Scope::IpRequests, b"192.0.2.2"));
+        let flows = Key::hashed(&keys, Scope::IpFlows, b"192.0.2.1");
+        assert_ne!(hash, flows.as_str().split_once(':').unwrap().1);
+        let other = Key::hashed(&Keys::derive(&[4; 32]), Scope::IpRequests, b"192.0.2.1");
+        assert_ne!(ip, other);
+
+        let nonce = Nonce::from_bytes([0xab; 16]);
+        assert_eq!(
+            Key::nonce(&nonce).as_str(),
+            "nonce:abababababababababababababababab"
+        );
+    }
+
+    #[test]
+    fn windows_are_aligned_to_their_length() {
+        let at = Timestamp::from_unix_secs;
+        assert_eq!(window(60, at(1_800_000_010)), (60, 1_800_000_000, 50));
+        assert_eq!(window(3600, at(1_800_003_599)), (3600, 1_800_000_000, 1));
+        assert_eq!(window(0, at(7)), (1, 7, 1), "a zero window is one second");
+    }
+}
