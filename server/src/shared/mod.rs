@@ -4,38 +4,42 @@
 //!
 //! Two operations cover all of it:
 //!
-//! - [`SharedState::hit`] counts a hit in a fixed window (rate limits);
-//! - [`SharedState::claim`] takes a key for a while, once: of any number of
-//!   concurrent claims, across every node, exactly one wins (a used nonce, a
-//!   cooldown).
+//! - [`hit`](crate::shared::SharedState::hit) counts a hit in a fixed
+//!   window (rate limits);
+//! - [`claim`](crate::shared::SharedState::claim) takes a key for a while,
+//!   once: of any number of concurrent claims, across every node, exactly
+//!   one wins (a used nonce, a cooldown).
 //!
-//! [`MemoryShared`] keeps them in this process (one node, the default);
-//! `RedisShared` (feature `redis`, `resetflow serve --redis URL`) keeps them
-//! in Redis, so many nodes behind one address act as one. Both run the
-//! same [`conformance`] suite.
+//! [`MemoryShared`](crate::shared::MemoryShared) keeps them in this process
+//! (one node, the default); `RedisShared` (feature `redis`, `resetflow serve
+//! --redis URL`) keeps them in Redis, so many nodes behind one address act
+//! as one. Both run the same [`conformance`](crate::shared::conformance)
+//! suite.
 //!
 //! # Keys
 //!
-//! A [`Key`] can only be made from a keyed hash ([`Key::hashed`], HMAC under
-//! the server's identifier subkey) or from a token's public nonce
-//! ([`Key::nonce`]): an IP address, an identifier or a flow id (a bearer
-//! capability) never appears in a key name, so a look at Redis reveals
-//! nobody and nothing usable.
+//! A [`Key`](crate::shared::Key) can only be made from a keyed hash
+//! ([`Key::hashed`](crate::shared::Key::hashed), HMAC under the server's
+//! identifier subkey) or from a token's public nonce
+//! ([`Key::nonce`](crate::shared::Key::nonce)): an IP address, an
+//! identifier or a flow id (a bearer capability) never appears in a key
+//! name, so a look at Redis reveals nobody and nothing usable.
 //!
 //! # Time
 //!
 //! Time is the caller's `now` (the server's clock), as everywhere else in
 //! the server, so the same tests run against both backends with a clock
 //! they move. Redis's own expiry only collects keys after the caller's
-//! window or claim has ended, with [`CLOCK_SKEW_SECS`] of slack for nodes
+//! window or claim has ended, with
+//! [`CLOCK_SKEW_SECS`](crate::shared::CLOCK_SKEW_SECS) of slack for nodes
 //! whose clocks differ a little.
 //!
 //! # Failure
 //!
 //! When the state cannot be read or written, every operation returns a
-//! [`SharedError`], never a guess: the request then fails closed (503
-//! `service.unavailable`). Allowing it would let a replayed captcha or a
-//! burst of sends through whenever Redis is down.
+//! [`SharedError`](crate::shared::SharedError), never a guess: the request
+//! then fails closed (503 `service.unavailable`). Allowing it would let a
+//! replayed captcha or a burst of sends through whenever Redis is down.
 
 use std::fmt;
 

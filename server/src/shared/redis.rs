@@ -17,7 +17,8 @@
 //!
 //! The connection is a [`ConnectionManager`]: one multiplexed connection,
 //! re-established in the background when it breaks. A command that cannot
-//! be answered within [`RESPONSE_TIMEOUT`] fails with [`SharedError`].
+//! be answered within [`RedisShared::RESPONSE_TIMEOUT`] fails with
+//! [`SharedError`].
 
 use std::fmt;
 use std::time::Duration;
@@ -28,11 +29,6 @@ use redis::Script;
 use resetflow::Timestamp;
 
 use super::{window, Claim, Hit, Key, SharedError, SharedState, CLOCK_SKEW_SECS};
-
-/// How long a connection attempt may take.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
-/// How long one command may take before the request fails closed.
-pub const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
 
 const HIT: &str = r"
 local n = redis.call('INCR', KEYS[1])
@@ -69,6 +65,10 @@ pub struct RedisShared {
 impl RedisShared {
     /// The prefix of every key: `resetflow:`.
     pub const DEFAULT_PREFIX: &'static str = "resetflow:";
+    /// How long a connection attempt may take.
+    pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+    /// How long one command may take before the request fails closed.
+    pub const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
 
     /// Connects to the Redis at `url` (`redis://[:PASSWORD@]HOST:PORT[/DB]`,
     /// `rediss://` for TLS when the crate is built with it) and checks it
@@ -83,8 +83,8 @@ impl RedisShared {
             .map_err(|e| SharedError::new(format!("redis: not a usable Redis URL: {e}")))?;
         let addr = client.get_connection_info().addr.to_string();
         let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(CONNECT_TIMEOUT)
-            .set_response_timeout(RESPONSE_TIMEOUT)
+            .set_connection_timeout(RedisShared::CONNECT_TIMEOUT)
+            .set_response_timeout(RedisShared::RESPONSE_TIMEOUT)
             .set_number_of_retries(2)
             .set_max_delay(500);
         let conn = ConnectionManager::new_with_config(client, config)
