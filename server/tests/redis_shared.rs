@@ -398,12 +398,14 @@ async fn the_resend_cooldown_and_the_hourly_cap_hold_across_nodes() {
     // The cooldown is claimed in Redis too, under a hashed name.
     let mut conn = inspector(&url).await;
     let names = keys_under(&mut conn, &prefix).await;
-    assert!(
-        names
-            .iter()
-            .any(|n| n.starts_with(&format!("{prefix}cooldown:"))),
-        "{names:?}"
-    );
+    let cooldowns: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with(&format!("{prefix}cooldown:")))
+        .collect();
+    assert_eq!(cooldowns.len(), 1, "{names:?}");
+    let t = ttl(&mut conn, cooldowns[0]).await;
+    let slack = CLOCK_SKEW_SECS as i64;
+    assert!((59 + slack..=60 + slack).contains(&t), "cooldown TTL {t}");
     b.advance(30);
     let r = b.post(&send(&b, &id), json!({"channel": "email"})).await;
     assert_eq!(r.status, StatusCode::OK, "{:?}", r.json());
