@@ -206,7 +206,7 @@ async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> R
         }
     }
     let ip = client_ip(&req);
-    if let Err(e) = service::limit_ip_requests(&state.ctx, &ip, locale) {
+    if let Err(e) = service::limit_ip_requests(&state.ctx, &ip, locale).await {
         return e.into_response();
     }
     req.extensions_mut().insert(ClientIp(ip));

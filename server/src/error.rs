@@ -57,6 +57,9 @@ pub enum Code {
     NotFound,
     /// `request.method_not_allowed` (405): the route takes other methods.
     MethodNotAllowed,
+    /// `service.unavailable` (503): state the server needs (Redis) did not
+    /// answer; nothing was done, try again shortly.
+    Unavailable,
     /// `internal` (500).
     Internal,
 }
@@ -79,6 +82,7 @@ impl Code {
             Code::ReviewContactInvalid => "review.contact_invalid",
             Code::NotFound => "request.not_found",
             Code::MethodNotAllowed => "request.method_not_allowed",
+            Code::Unavailable => "service.unavailable",
             Code::Internal => "internal",
         }
     }
@@ -94,6 +98,7 @@ impl Code {
             Code::LoginFailed | Code::AdminUnauthorized => StatusCode::UNAUTHORIZED,
             Code::ReviewContactInvalid => StatusCode::UNPROCESSABLE_ENTITY,
             Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -199,6 +204,13 @@ impl Code {
                 "Metode ini tidak diizinkan di sini.",
                 "此处不允许使用该方法。",
             ],
+            Code::Unavailable => [
+                "The service is briefly unavailable. Please try again in a moment.",
+                "Der Dienst ist kurz nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.",
+                "El servicio no está disponible por un momento. Inténtelo de nuevo en breve.",
+                "Layanan sedang tidak tersedia. Silakan coba lagi sebentar lagi.",
+                "服务暂时不可用，请稍后再试。",
+            ],
             Code::Internal => [
                 "Something went wrong on our side. Please try again later.",
                 "Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es später erneut.",
@@ -243,6 +255,15 @@ impl ApiError {
         ApiError {
             internal: Some(cause.to_string()),
             ..ApiError::new(Code::Internal, Locale::En)
+        }
+    }
+
+    /// `service.unavailable` (503): the shared state (Redis) failed, so the
+    /// request fails closed. `cause` is logged when answered, never sent.
+    pub fn unavailable(cause: impl std::fmt::Display, locale: Locale) -> ApiError {
+        ApiError {
+            internal: Some(cause.to_string()),
+            ..ApiError::new(Code::Unavailable, locale)
         }
     }
 
@@ -313,7 +334,11 @@ impl From<crate::store::StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if let Some(cause) = &self.internal {
-            tracing::error!(error = %cause, "internal error");
+            if self.status == StatusCode::SERVICE_UNAVAILABLE {
+                tracing::error!(error = %cause, "request failed closed: shared state unavailable");
+            } else {
+                tracing::error!(error = %cause, "internal error");
+            }
         }
         let body = ErrorBody {
             error: ErrorDetail {

@@ -21,12 +21,13 @@ pub mod delivery;
 pub mod error;
 /// Server keys: HKDF subkeys per purpose and keyed hashes.
 pub mod keys;
-/// Short per-client budgets in memory, behind the `RateLimiter` trait.
-pub mod ratelimit;
 /// Running the server: open the store, seed dev accounts, serve, shut down.
 pub mod serve;
 /// The recovery operations shared by the HTTP API and the CLI.
 pub mod service;
+/// State several nodes share: rate limits, cooldowns, used nonces (memory
+/// or Redis).
+pub mod shared;
 /// Storage behind a trait, its SQLite backend and conformance suite.
 pub mod store;
 /// The test page: static files with their MIME types.

@@ -18,6 +18,7 @@ use crate::config::ServeConfig;
 use crate::delivery::{self, Delivery, DevOutbox};
 use crate::keys::{Keys, MIN_MASTER_LEN};
 use crate::service::{self, Ctx, HashCost, RateLimits};
+use crate::shared::{MemoryShared, SharedState};
 use crate::store::{Account, PostgresStore, SqliteStore, Store, StoreError};
 
 /// Why the server could not start.
@@ -121,6 +122,36 @@ fn redact_password(url: &str) -> String {
     }
 }
 
+/// Opens the state several nodes share: Redis at `url` (feature `redis`),
+/// or this node's memory without one.
+///
+/// # Errors
+///
+/// `serve.redis` when the URL is not a Redis URL, Redis does not answer,
+/// or this build lacks the `redis` feature. The message never holds the
+/// URL's password.
+pub async fn open_shared(url: Option<&str>) -> Result<Arc<dyn SharedState>, ServeError> {
+    let Some(url) = url else {
+        return Ok(Arc::new(MemoryShared::default()));
+    };
+    #[cfg(feature = "redis")]
+    {
+        let redis = crate::shared::RedisShared::connect(url)
+            .await
+            .map_err(|e| err("serve.redis", e.to_string()))?;
+        tracing::info!(redis = %redis.addr(), prefix = %redis.prefix(), "shared state in Redis");
+        Ok(Arc::new(redis))
+    }
+    #[cfg(not(feature = "redis"))]
+    {
+        let _ = url;
+        Err(err(
+            "serve.redis",
+            "this build has no Redis support (build with the `redis` feature)",
+        ))
+    }
+}
+
 /// The server keys: from the configured secret, or from the one generated
 /// on first start and kept in the database; with the previous secret during
 /// a rotation. The identifier and decoy keys come from a random identity
@@ -181,7 +212,8 @@ fn decode_secret(s: &str, what: &str) -> Result<Vec<u8>, ServeError> {
     Ok(bytes)
 }
 
-/// Builds the operations' context.
+/// Builds the operations' context. Its shared state is this node's memory;
+/// for several nodes, replace `ctx.shared` with [`open_shared`]'s Redis.
 ///
 /// # Errors
 ///
@@ -225,7 +257,7 @@ pub async fn context(
         wake: Arc::new(Notify::new()),
         dev,
         clock,
-        limiter: Arc::new(crate::ratelimit::MemoryRateLimiter::default()),
+        shared: Arc::new(MemoryShared::default()),
         dummy_hash,
     })
 }
@@ -304,6 +336,7 @@ pub async fn run_until(
     let routes = Routes::new(&config.prefix)
         .map_err(|e| err("serve.prefix", format!("--prefix {:?}: {e}", config.prefix)))?;
     let store = open_store(&config.database).await?;
+    let shared = open_shared(config.redis.as_deref()).await?;
     let keys = keys(
         store.as_ref(),
         config.secret.as_deref(),
@@ -311,7 +344,7 @@ pub async fn run_until(
     )
     .await?;
     let dev = config.dev.then(|| Arc::new(DevOutbox::new()));
-    let ctx = context(
+    let mut ctx = context(
         Arc::clone(&store),
         keys,
         captcha,
@@ -322,6 +355,7 @@ pub async fn run_until(
         service::system_clock(),
     )
     .await?;
+    ctx.shared = shared;
     let demo = if config.dev {
         seed_demo(&ctx).await?
     } else {

@@ -36,6 +36,7 @@ use crate::challenge::{CaptchaSource, Rendered};
 use crate::delivery::DevOutbox;
 use crate::error::{ApiError, Code};
 use crate::keys::{Keys, Purpose};
+use crate::shared::{Claim, Key, Scope, SharedState};
 use crate::store::{
     Account, CodeCheck, FlowRecord, Lookup, Message, Purpose as MessagePurpose, Review,
     ReviewStatus, Saved, Store, Target,
@@ -121,8 +122,10 @@ pub struct Ctx {
     pub dev: Option<Arc<DevOutbox>>,
     /// The clock.
     pub clock: Clock,
-    /// Per-IP budgets (per node, in memory: they need no durability).
-    pub limiter: Arc<dyn crate::ratelimit::RateLimiter>,
+    /// State several nodes share: per-IP budgets, resend cooldowns, used
+    /// captcha nonces, and (when it spans nodes) the per-identifier hourly
+    /// send cap. In memory by default; Redis with `--redis`.
+    pub shared: Arc<dyn SharedState>,
     /// An argon2id hash of a random password, verified against when a
     /// sign-in names no account, so that both paths cost the same.
     pub dummy_hash: String,
@@ -333,8 +336,20 @@ pub fn decoy_channels(keys: &Keys, id: &Identifier) -> Vec<Channel> {
 }
 
 /// Counts a hit on a per-IP budget; `Err(429)` when over `limit`.
-fn limit(ctx: &Ctx, key: &str, window: u64, limit: u32, locale: Locale) -> Result<(), ApiError> {
-    let hit = ctx.limiter.hit(key, window, (ctx.clock)());
+async fn limit(
+    ctx: &Ctx,
+    scope: Scope,
+    ip: &str,
+    window: u64,
+    limit: u32,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    let key = Key::hashed(&ctx.keys, scope, ip.as_bytes());
+    let hit = ctx
+        .shared
+        .hit(&key, window, (ctx.clock)())
+        .await
+        .map_err(|e| ApiError::unavailable(e, locale))?;
     if hit.count > limit {
         Err(ApiError::rate_limited(hit.retry_after, locale))
     } else {
@@ -346,10 +361,11 @@ fn limit(ctx: &Ctx, key: &str, window: u64, limit: u32, locale: Locale) -> Resul
 ///
 /// # Errors
 ///
-/// `rate.limited` (429 with `Retry-After`).
-pub fn limit_ip_requests(ctx: &Ctx, ip: &str, locale: Locale) -> Result<(), ApiError> {
-    let key = format!("ip-req:{ip}");
-    limit(ctx, &key, 60, ctx.rates.ip_requests_per_minute, locale)
+/// `rate.limited` (429 with `Retry-After`); `service.unavailable` (503)
+/// when the shared state does not answer.
+pub async fn limit_ip_requests(ctx: &Ctx, ip: &str, locale: Locale) -> Result<(), ApiError> {
+    let per_minute = ctx.rates.ip_requests_per_minute;
+    limit(ctx, Scope::IpRequests, ip, 60, per_minute, locale).await
 }
 
 /// Loads a flow or answers `flow.not_found`.
@@ -395,8 +411,8 @@ pub async fn start_flow(
         .and_then(|r| r.parse::<Region>().ok())
         .or(ctx.default_region);
     let id = identifier::parse(identifier, region).map_err(|e| ApiError::identifier(&e, locale))?;
-    let ip_key = format!("ip-flows:{ip}");
-    limit(ctx, &ip_key, 3600, ctx.rates.ip_flows_per_hour, locale)?;
+    let per_hour = ctx.rates.ip_flows_per_hour;
+    limit(ctx, Scope::IpFlows, ip, 3600, per_hour, locale).await?;
     let now = (ctx.clock)();
     let account = ctx.store.find_account(lookup(&id)).await?;
     let (channels, targets) = match &account {
@@ -489,11 +505,17 @@ async fn new_challenge(
 }
 
 /// Verifies `answer` against the flow's challenge `token`: open (MAC and
-/// expiry, no I/O), consume (the guarded update is the used-nonce store, so
-/// a challenge answers once, right or wrong), then compare in constant time.
+/// expiry, no I/O), consume, then compare in constant time.
+///
+/// Consuming takes two used-nonce stores, both atomic, and the token is
+/// fresh only if both say so: the token's nonce is claimed in the shared
+/// state until the token expires (so no two nodes can both accept it, even
+/// if they read the flow at different times), then the guarded update on
+/// the flow row consumes the challenge itself. Either way a challenge
+/// answers once, right or wrong.
 async fn check_captcha(
     ctx: &Ctx,
-    flow_id: &str,
+    rec: &FlowRecord,
     token: &str,
     answer: &str,
     now: Timestamp,
@@ -501,10 +523,19 @@ async fn check_captcha(
     let Ok(opened) = ctx.captcha_tokens.open(token, now) else {
         return Ok(false);
     };
-    let outcome = if ctx.store.consume_captcha(flow_id, token).await? {
-        Consumed::Fresh
-    } else {
-        Consumed::AlreadyUsed
+    let life = opened
+        .expires_at()
+        .as_unix_secs()
+        .saturating_sub(now.as_unix_secs());
+    let claim = ctx
+        .shared
+        .claim(&Key::nonce(opened.nonce()), life, now)
+        .await
+        .map_err(|e| ApiError::unavailable(e, flow_locale(rec)))?;
+    let outcome = match claim {
+        Claim::Held { .. } => Consumed::AlreadyUsed,
+        Claim::Won if ctx.store.consume_captcha(&rec.id, token).await? => Consumed::Fresh,
+        Claim::Won => Consumed::AlreadyUsed,
     };
     Ok(opened
         .claim(outcome)
@@ -561,7 +592,7 @@ pub async fn answer_captcha(
         .handle(Event::CaptchaSolved, now, &ctx.limits)
         .map_err(|e| refuse(&rec, e, now))?;
     let right = match ctx.store.captcha(&rec.id, now).await? {
-        Some(token) => check_captcha(ctx, &rec.id, &token, answer, now).await?,
+        Some(token) => check_captcha(ctx, &rec, &token, answer, now).await?,
         None => false,
     };
     if right {
@@ -581,7 +612,7 @@ pub async fn answer_captcha(
 ///
 /// `channel.unknown`, `code.send_limit`, `code.cooldown` (429), the
 /// per-identifier hourly cap (`code.send_limit`, 429), `rate.limited`, the
-/// flow's refusals, internal.
+/// flow's refusals, `service.unavailable` (503), internal.
 pub async fn send_code(
     ctx: &Ctx,
     id: &str,
@@ -601,17 +632,38 @@ pub async fn send_code(
             &ctx.limits,
         )
         .map_err(|e| refuse(&rec, e, now))?;
-    let ip_key = format!("ip-sends:{ip}");
-    limit(
-        ctx,
-        &ip_key,
-        3600,
-        ctx.rates.ip_sends_per_hour,
-        flow_locale(&rec),
-    )?;
-    let mut id_key = b"identifier-sends:".to_vec();
-    id_key.extend_from_slice(&rec.identifier_key);
-    let (count, left) = ctx.store.hit(&id_key, 3600, now).await?;
+    let locale = flow_locale(&rec);
+    let unavailable = |e| ApiError::unavailable(e, locale);
+    // The flow's own cooldown passed; the shared claim makes it hold
+    // across nodes too, so two requests racing to send cannot both get
+    // through. It comes before the budgets, so a lost race costs none.
+    let cooldown = Key::hashed(&ctx.keys, Scope::Cooldown, rec.id.as_bytes());
+    let secs = ctx.limits.resend_cooldown_secs;
+    if let Claim::Held { retry_after } = ctx
+        .shared
+        .claim(&cooldown, secs, now)
+        .await
+        .map_err(unavailable)?
+    {
+        let e = FlowError::Cooldown {
+            retry_after_secs: retry_after,
+        };
+        return Err(refuse(&rec, e, now));
+    }
+    let per_hour = ctx.rates.ip_sends_per_hour;
+    limit(ctx, Scope::IpSends, ip, 3600, per_hour, locale).await?;
+    // Per identifier, per hour: in the shared state when it spans nodes
+    // (Redis), else in the database, which outlives a restart where this
+    // node's memory would not.
+    let (count, left) = if ctx.shared.spans_nodes() {
+        let key = Key::hashed(&ctx.keys, Scope::IdentifierSends, &rec.identifier_key);
+        let hit = ctx.shared.hit(&key, 3600, now).await.map_err(unavailable)?;
+        (hit.count, hit.retry_after)
+    } else {
+        let mut id_key = b"identifier-sends:".to_vec();
+        id_key.extend_from_slice(&rec.identifier_key);
+        ctx.store.hit(&id_key, 3600, now).await?
+    };
     if count > ctx.rates.identifier_sends_per_hour {
         return Err(ApiError::flow(
             FlowError::SendLimit,
@@ -818,8 +870,8 @@ pub async fn login(
     locale: Locale,
     ip: &str,
 ) -> Result<(String, Account), ApiError> {
-    let ip_key = format!("ip-login:{ip}");
-    limit(ctx, &ip_key, 60, ctx.rates.ip_logins_per_minute, locale)?;
+    let per_minute = ctx.rates.ip_logins_per_minute;
+    limit(ctx, Scope::IpLogins, ip, 60, per_minute, locale).await?;
     let failed = || ApiError::new(Code::LoginFailed, locale);
     let account = match identifier::parse(identifier, ctx.default_region) {
         Ok(id) => ctx.store.find_account(lookup(&id)).await?,
