@@ -135,6 +135,28 @@ fn start_flow(node: SocketAddr, identifier: &str) -> (String, String) {
     (id, answer)
 }
 
+/// The answer of a challenge issued to `flow` other than `old`, from
+/// either node's outbox.
+fn wait_any_outbox(nodes: &[SocketAddr], flow: &str, old: &str) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        for &node in nodes {
+            let entries = outbox(node).unwrap_or_default();
+            if let Some(a) = secrets(&entries, "captcha", flow)
+                .into_iter()
+                .rfind(|a| a != old)
+            {
+                return a;
+            }
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(15),
+            "no new challenge for {flow}"
+        );
+        thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 fn channel_of(flow: &Value, kind: &str) -> String {
     flow["channels"]
         .as_array()
@@ -202,7 +224,9 @@ fn two_nodes_on_postgres_and_redis_act_as_one() {
     let flow = expect(&seen, 200, "captcha", "the flow read on node 2");
     assert_eq!(flow["id"], id.as_str());
 
-    // The answer is accepted once, although both nodes get it at once.
+    // Both nodes get the right answer at once: at most one accepts it (a
+    // challenge is consumed by its first answer, right or wrong, so the
+    // race may also cost both: then the flow has a new challenge).
     let path = format!("/flows/{id}/captcha");
     let (r1, r2) = thread::scope(|s| {
         let p = &path;
@@ -213,15 +237,22 @@ fn two_nodes_on_postgres_and_redis_act_as_one() {
         (t1.join().unwrap(), t2.join().unwrap())
     });
     let won: Vec<&Answer> = [&r1, &r2].into_iter().filter(|a| a.status == 200).collect();
-    assert_eq!(
-        won.len(),
-        1,
-        "the same answer was accepted {} times: {} / {}",
-        won.len(),
+    assert!(
+        won.len() <= 1,
+        "the same answer was accepted twice: {} / {}",
         r1.text(),
         r2.text()
     );
-    let flow = won[0].json();
+    let flow = match won.first() {
+        Some(a) => a.json(),
+        None => {
+            // Neither won: the newest challenge (issued by either node) is
+            // solved on node 2.
+            let fresh = wait_any_outbox(&[a1, a2], &id, &answer);
+            let solved = post(a2, &path, json!({ "answer": fresh }));
+            expect(&solved, 200, "channel", "a new challenge after the race")
+        }
+    };
     assert_eq!(flow["step"], "channel");
     // Replayed later on node 2: refused, and the flow stays where it is.
     let replay = post(a2, &path, json!({ "answer": answer }));
