@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every check resetflow has: formatting,
 # clippy (warnings denied, native and wasm32), the native test suites (the
-# server's included), the shared logic in headless Chromium, schemathesis
+# server's included, on SQLite, PostgreSQL and Redis, with real SMTP and
+# webhook peers), the shared logic in headless Chromium, schemathesis
 # against the HTTP contract, bounded fuzzing, and the OCR audit.
 #
 #   scripts/test.sh            everything
 #   FUZZ_SECONDS=60 scripts/test.sh
+#
+# PostgreSQL and Redis: with DATABASE_URL and REDIS_URL set those are used;
+# otherwise a throw-away pair is started on loopback (scripts/services.sh)
+# and stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,8 +28,22 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy (wasm32 library)"
 cargo clippy -p resetflow --lib --target wasm32-unknown-unknown --features browser --locked -- -D warnings
 
-step "native tests"
-cargo test --workspace --locked
+step "clippy (server without Redis support)"
+cargo clippy -p resetflow-server --all-targets --no-default-features --locked -- -D warnings
+
+step "services (PostgreSQL and Redis on loopback)"
+if [[ -z ${DATABASE_URL:-} || -z ${REDIS_URL:-} ]]; then
+  scripts/services.sh start target/services
+  trap 'scripts/services.sh stop target/services' EXIT
+  # shellcheck disable=SC1091
+  source target/services/env
+fi
+
+step "native tests (PostgreSQL, Redis, SMTP and webhook peers required)"
+RESETFLOW_REQUIRE_PEERS=1 cargo test --workspace --locked
+
+step "library without default features (the browser build's code paths, natively)"
+cargo test -p resetflow --no-default-features --lib --locked
 
 step "browser tests (headless Chromium)"
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
