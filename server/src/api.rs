@@ -109,10 +109,13 @@ pub fn request_locale(headers: &HeaderMap) -> Locale {
         .map_or(Locale::En, Locale::negotiate)
 }
 
-fn client_ip(req: &Request) -> String {
+fn client_ip(state: &AppState, req: &Request) -> String {
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| limit_key(c.0.ip()))
+        .map_or_else(
+            || "unknown".to_owned(),
+            |c| limit_key(state.ctx.trusted_proxies.client(c.0.ip(), req.headers())),
+        )
 }
 
 /// The key a client's budget is counted under: the IPv4 address, or the
@@ -205,7 +208,7 @@ async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> R
             return ApiError::new(Code::OriginForbidden, locale).into_response();
         }
     }
-    let ip = client_ip(&req);
+    let ip = client_ip(&state, &req);
     if let Err(e) = service::limit_ip_requests(&state.ctx, &ip, locale).await {
         return e.into_response();
     }

@@ -81,6 +81,16 @@ pub struct ServeConfig {
         value_delimiter = ','
     )]
     pub allowed_origins: Vec<String>,
+    /// Reverse proxies (addresses or CIDR ranges, comma-separated) whose
+    /// `X-Forwarded-For` header names the client for the per-IP budgets.
+    /// Without it the socket peer is the client: behind a proxy, list the
+    /// proxy here or every client shares the proxy's budget.
+    #[arg(
+        long = "trusted-proxy",
+        env = "RESETFLOW_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<String>,
     /// Bearer token for the admin review routes; without it they refuse
     /// every request.
     #[arg(long, env = "RESETFLOW_ADMIN_TOKEN", hide_env_values = true)]
@@ -167,6 +177,7 @@ impl fmt::Debug for ServeConfig {
             .field("sms_webhook_timeout_secs", &self.sms_webhook_timeout_secs)
             .field("prefix", &self.prefix)
             .field("allowed_origins", &self.allowed_origins)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field(
                 "admin_token",
                 &self.admin_token.as_ref().map(|_| "<redacted>"),

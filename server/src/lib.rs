@@ -21,6 +21,8 @@ pub mod delivery;
 pub mod error;
 /// Server keys: HKDF subkeys per purpose and keyed hashes.
 pub mod keys;
+/// The client's address behind trusted reverse proxies (`X-Forwarded-For`).
+pub mod proxy;
 /// Running the server: open the store, seed dev accounts, serve, shut down.
 pub mod serve;
 /// The recovery operations shared by the HTTP API and the CLI.

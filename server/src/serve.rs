@@ -258,6 +258,7 @@ pub async fn context(
         dev,
         clock,
         shared: Arc::new(MemoryShared::default()),
+        trusted_proxies: crate::proxy::TrustedProxies::default(),
         dummy_hash,
     })
 }
@@ -356,6 +357,8 @@ pub async fn run_until(
     )
     .await?;
     ctx.shared = shared;
+    ctx.trusted_proxies = crate::proxy::TrustedProxies::parse(&config.trusted_proxies)
+        .map_err(|e| err("serve.trusted_proxy", format!("--trusted-proxy: {e}")))?;
     let demo = if config.dev {
         seed_demo(&ctx).await?
     } else {

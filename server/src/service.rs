@@ -126,6 +126,9 @@ pub struct Ctx {
     /// captcha nonces, and (when it spans nodes) the per-identifier hourly
     /// send cap. In memory by default; Redis with `--redis`.
     pub shared: Arc<dyn SharedState>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none by
+    /// default: the socket peer is the client).
+    pub trusted_proxies: crate::proxy::TrustedProxies,
     /// An argon2id hash of a random password, verified against when a
     /// sign-in names no account, so that both paths cost the same.
     pub dummy_hash: String,

@@ -41,6 +41,7 @@ pub fn run(config: ServeConfig) -> Result<(), CliError> {
                     | "serve.no_delivery"
                     | "serve.smtp"
                     | "serve.sms_webhook"
+                    | "serve.trusted_proxy"
             );
             if usage {
                 CliError::usage(e.code, e.message)
