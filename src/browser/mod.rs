@@ -4,7 +4,7 @@
 //! back, and holds no logic of its own, so the browser gives exactly the
 //! verdicts the server gives.
 
-mod phone;
+pub mod phone;
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;

@@ -77,6 +77,8 @@ mod account;
 mod email;
 mod error;
 pub mod phone;
+#[cfg(any(test, all(target_arch = "wasm32", not(feature = "idna"))))]
+mod punycode;
 
 pub use account::{AccountId, AccountIdRule, InvalidRule, MAX_ACCOUNT_ID_DIGITS};
 pub use email::{Email, MAX_ADDRESS_OCTETS, MAX_DOMAIN_OCTETS, MAX_LABEL_OCTETS, MAX_LOCAL_OCTETS};
