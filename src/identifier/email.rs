@@ -234,8 +234,10 @@ fn uts46_to_ascii(domain: &str) -> Result<String, ErrorKind> {
             url.push('.');
         }
         if is_ace(label) {
-            let decoded =
-                super::punycode::decode(&label[4..]).ok_or(ErrorKind::EmailInvalidDomain)?;
+            let decoded = label
+                .get(4..)
+                .and_then(super::punycode::decode)
+                .ok_or(ErrorKind::EmailInvalidDomain)?;
             url.push_str(&decoded);
         } else {
             url.push_str(label);

@@ -20,8 +20,8 @@ const INITIAL_N: u32 = 128;
 pub(crate) fn decode(input: &str) -> Option<String> {
     // A delimiter with nothing before it is not one (as in the `idna`
     // crate): it is then read, and refused, as a digit.
-    let (basic, extended) = match input.rfind('-') {
-        Some(i) if i > 0 => (&input[..i], &input[i + 1..]),
+    let (basic, extended) = match input.rsplit_once('-') {
+        Some((basic, extended)) if !basic.is_empty() => (basic, extended),
         _ => ("", input),
     };
     if !basic.is_ascii() {
