@@ -182,6 +182,50 @@ fn nfkc_comes_from_the_browser() {
 }
 
 #[wasm_bindgen_test]
+fn case_and_character_classes_come_from_the_browser() {
+    let policy = Policy::new().letters_and_digits(true);
+    let code = |p: &str, ids: &[&str]| policy.check(p, p, ids).map(|_| ()).map_err(|e| e.code());
+    // U+5BC6 and U+7801 are letters (Lo); U+0663 ARABIC-INDIC THREE and
+    // U+0F2A TIBETAN DIGIT HALF ONE are numbers (Nd, No) that NFKC keeps.
+    assert_eq!(
+        code(
+            "\u{5BC6}\u{7801}\u{5BC6}\u{7801}\u{5BC6}\u{7801}\u{5BC6}\u{663}",
+            &[]
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        code(
+            "\u{5BC6}\u{7801}\u{5BC6}\u{7801}\u{5BC6}\u{7801}\u{5BC6}\u{F2A}",
+            &[]
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        code(
+            "\u{5BC6}\u{7801}\u{5BC6}\u{7801}\u{5BC6}\u{7801}\u{5BC6}\u{7801}",
+            &[]
+        ),
+        Err("password.needs_letters_and_digits")
+    );
+    // Identifiers are compared in lower case: capital umlauts and sigma
+    // (a final capital sigma is a final small one), split at non-letters.
+    assert_eq!(
+        code("x1 ärgerlich", &["ÄRGER.müller@example.com"]),
+        Err("password.contains_identifier")
+    );
+    assert_eq!(
+        code("1 οδυσσεας", &["ΟΔΥΣΣΕΑΣ"]),
+        Err("password.contains_identifier")
+    );
+    assert_eq!(code("1 οδυσσεασ", &["ΟΔΥΣΣΕΑΣ"]), Ok(()));
+    assert_eq!(
+        code("1 οδυσσέας", &["ΟΔΥΣΣΈΑΣ"]),
+        Err("password.contains_identifier")
+    );
+}
+
+#[wasm_bindgen_test]
 fn password_vectors_agree() {
     let mut read = 0;
     for (line, c) in rows(include_str!("vectors/passwords.tsv"), Some("policy\t")) {
