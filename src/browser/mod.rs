@@ -4,6 +4,8 @@
 //! back, and holds no logic of its own, so the browser gives exactly the
 //! verdicts the server gives.
 
+pub mod phone;
+
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
