@@ -926,3 +926,101 @@ async fn captcha_image_failure_offers_a_new_image() {
     form.destroy();
     host.remove();
 }
+
+/// Every error code the recovery routes of `openapi.yaml` can answer, and
+/// the form's own client-side codes.
+const ERROR_CODES: &[&str] = &[
+    "request.invalid_json",
+    "request.unsupported_media_type",
+    "request.origin_forbidden",
+    "request.not_found",
+    "request.method_not_allowed",
+    "flow.not_found",
+    "flow.expired",
+    "flow.completed",
+    "flow.locked",
+    "flow.revoked",
+    "flow.conflict",
+    "review.denied",
+    "captcha.mismatch",
+    "channel.unknown",
+    "code.cooldown",
+    "code.send_limit",
+    "code.mismatch",
+    "code.attempts_exhausted",
+    "code.expired",
+    "rate.limited",
+    "password.too_short",
+    "password.too_long",
+    "password.common",
+    "password.contains_identifier",
+    "password.needs_letters_and_digits",
+    "password.mismatch",
+    "password.invalid_characters",
+    "review.contact_required",
+    "review.message_required",
+    "review.message_too_long",
+    "review.contact_invalid",
+    "identifier.empty",
+    "identifier.unrecognized",
+    "email.invalid_domain",
+    "phone.too_short",
+    "account_id.too_long",
+    "region.unknown",
+    "internal",
+    // The form's own.
+    "network.failed",
+    "captcha.unavailable",
+    "captcha.required",
+    "code.required",
+    "channel.required",
+];
+
+#[wasm_bindgen_test]
+async fn every_error_code_is_translated_in_every_locale() {
+    let host = host();
+    for code in ERROR_CODES {
+        let mut seen: Vec<String> = Vec::new();
+        for locale in ["en", "de", "es", "id", "zh"] {
+            let _stub = StubFetch::install(&format!(
+                r#"[[422, {{"error":{{"code":"{code}","message":"SERVER TEXT"}}}}]]"#
+            ));
+            let mut form = RecoveryForm::new(
+                host.clone(),
+                options(&[("endpoint", "/api/recovery"), ("locale", locale)]),
+            )
+            .unwrap();
+            let root = q(&host, "div.rf");
+            type_into(&root, "identifier", "100000001");
+            submit(&root);
+            let err = wait_for(&root, &format!(".rf-error[data-code='{code}']"), 2000).await;
+            let shown = err.text_content().unwrap();
+            assert!(
+                !shown.is_empty() && shown != "SERVER TEXT",
+                "{code} in {locale}: {shown:?}"
+            );
+            assert!(
+                !seen.contains(&shown),
+                "{code} in {locale} repeats {shown:?}"
+            );
+            seen.push(shown);
+            form.destroy();
+        }
+    }
+    // A code nobody knows shows the server's localised message.
+    let _stub = StubFetch::install(
+        r#"[[400, {"error":{"code":"something.new","message":"Neue Meldung"}}]]"#,
+    );
+    let mut form = RecoveryForm::new(
+        host.clone(),
+        options(&[("endpoint", "/api/recovery"), ("locale", "de")]),
+    )
+    .unwrap();
+    let root = q(&host, "div.rf");
+    type_into(&root, "identifier", "100000001");
+    submit(&root);
+    let err = wait_for(&root, ".rf-error[data-code='something.new']", 2000).await;
+    assert_eq!(err.text_content().unwrap(), "Neue Meldung");
+    form.destroy();
+    host.remove();
+}
