@@ -425,6 +425,7 @@ fn apply(s: &State, flow: Flow) {
     }
     // The same step again: a resent code, or a review still pending.
     let mut st = s.borrow_mut();
+    clear_error(&st, false);
     let text = st.t(if step == "code" {
         &RESENT
     } else {
@@ -461,7 +462,9 @@ fn send(s: &State, req: Req) {
         st.busy = true;
         st.seq = st.seq.wrapping_add(1);
         st.last = Some(Retry::Http(req.clone()));
-        clear_error(&st);
+        // The retry button stays while its request runs, so the keyboard
+        // focus on it is not lost if the answer is another failure.
+        clear_error(&st, true);
         busy(&st, true);
         (st.seq, st.win.clone())
     };
@@ -576,7 +579,7 @@ fn fewer_attempts(st: &mut Inner) {
 /// Shows the message for `code` in the step's error line (the library's or
 /// the form's text, else the server's `message`), with a retry button.
 fn show_error(st: &Inner, code: &str, server_message: Option<&str>, retry: bool) {
-    clear_error(st);
+    clear_error(st, retry);
     let Some(p) = find(&st.root, ".rf-error") else {
         return;
     };
@@ -585,7 +588,7 @@ fn show_error(st: &Inner, code: &str, server_message: Option<&str>, retry: bool)
         .unwrap_or(st.t(&UNKNOWN_ERROR));
     p.set_text_content(Some(text));
     attr(&p, "data-code", Some(code));
-    if retry {
+    if retry && find(&st.root, "[data-action=retry]").is_none() {
         let b = el(
             &st.doc,
             "button",
@@ -617,12 +620,14 @@ fn invalid(st: &Inner, code: &str, field: &str) -> Option<Element> {
     Some(input)
 }
 
-fn clear_error(st: &Inner) {
+/// Empties the error and status lines; removes the retry button unless
+/// `keep_retry`.
+fn clear_error(st: &Inner, keep_retry: bool) {
     if let Some(p) = find(&st.root, ".rf-error") {
         p.set_text_content(None);
         attr(&p, "data-code", None);
     }
-    if let Some(b) = find(&st.root, "[data-action=retry]") {
+    if let Some(b) = find(&st.root, "[data-action=retry]").filter(|_| !keep_retry) {
         b.remove();
     }
     if let Some(p) = find(&st.root, ".rf-status") {
@@ -909,7 +914,7 @@ fn on_click(s: &State, e: Event) {
 fn new_image(st: &mut Inner) {
     st.img_n += 1;
     st.last = None;
-    clear_error(st);
+    clear_error(st, false);
     if let Some(img) = find(&st.root, "img.rf-captcha") {
         attr(&img, "src", Some(&st.captcha_url()));
     }
