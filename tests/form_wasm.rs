@@ -1123,3 +1123,22 @@ async fn manual_review_waits_then_carries_on_at_the_code() {
     form.destroy();
     host.remove();
 }
+
+#[wasm_bindgen_test]
+fn dropping_the_handle_keeps_the_form_working() {
+    let host = host();
+    let form = RecoveryForm::new(
+        host.clone(),
+        options(&[("endpoint", "/api/recovery"), ("locale", "en")]),
+    )
+    .unwrap();
+    // What the garbage collector does to an unreferenced `new RecoveryForm(..)`.
+    drop(form);
+    let root = q(&host, "div.rf");
+    type_into(&root, "identifier", "demo@example.com");
+    assert_eq!(
+        attr(&root, "output.rf-kind", "data-kind").as_deref(),
+        Some("email")
+    );
+    host.remove();
+}

@@ -31,7 +31,7 @@ use core::cell::RefCell;
 use core::sync::atomic::{AtomicU32, Ordering};
 use std::rc::Rc;
 
-use js_sys::{Date, Function};
+use js_sys::Date;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, HtmlElement, Window};
@@ -82,7 +82,12 @@ pub(crate) struct Inner {
     busy: bool,
     /// Counter in the captcha image URL, so each image is fetched anew.
     img_n: u32,
-    tick: Option<Function>,
+    /// The root's event listeners and the 1 s timer callback. Each holds
+    /// the state: the cycle keeps the form alive while it is on the page,
+    /// even when the page drops its `RecoveryForm` handle, and `destroy()`
+    /// breaks it.
+    listeners: Vec<Listener>,
+    tick: Option<Closure<dyn Fn()>>,
     interval: Option<i32>,
     destroyed: bool,
 }
@@ -198,8 +203,6 @@ impl Inner {
 #[wasm_bindgen]
 pub struct RecoveryForm {
     state: State,
-    listeners: Vec<Listener>,
-    tick: Option<Closure<dyn Fn()>>,
 }
 
 #[wasm_bindgen]
@@ -272,20 +275,16 @@ impl RecoveryForm {
             seq: 0,
             busy: false,
             img_n: 0,
+            listeners: Vec::new(),
             tick: None,
             interval: None,
             destroyed: false,
         }));
-        let mut form = RecoveryForm {
-            state: state.clone(),
-            listeners: Vec::new(),
-            tick: None,
-        };
-        form.listen("submit", false, on_submit);
-        form.listen("click", false, on_click);
-        form.listen("input", false, on_input);
+        listen(&state, "submit", false, on_submit);
+        listen(&state, "click", false, on_click);
+        listen(&state, "input", false, on_input);
         // `error` of an <img> does not bubble: listen in the capture phase.
-        form.listen("error", true, on_image_error);
+        listen(&state, "error", true, on_image_error);
         let s = state.clone();
         let tick = Closure::<dyn Fn()>::new(move || {
             let poll = match s.try_borrow_mut() {
@@ -299,10 +298,9 @@ impl RecoveryForm {
                 send(&s, req);
             }
         });
-        state.borrow_mut().tick = Some(tick.as_ref().unchecked_ref::<Function>().clone());
-        form.tick = Some(tick);
+        state.borrow_mut().tick = Some(tick);
         enter(&state, "identifier");
-        Ok(form)
+        Ok(RecoveryForm { state })
     }
 
     /// The id of the current flow, once the server created one.
@@ -314,50 +312,49 @@ impl RecoveryForm {
 
     /// Removes the form from the page with its listeners and timers; answers
     /// still on the way are dropped. Calling it again does nothing.
+    ///
+    /// Dropping the handle (`free()`, or the garbage collector) does not
+    /// remove the form: only `destroy()` does.
     pub fn destroy(&mut self) {
-        let root = match self.state.try_borrow_mut() {
+        let (root, listeners, tick) = match self.state.try_borrow_mut() {
             Ok(mut st) => {
                 st.destroyed = true;
                 if let Some(h) = st.interval.take() {
                     st.win.clear_interval_with_handle(h);
                 }
-                st.tick = None;
                 st.flow = None;
                 st.last = None;
-                st.root.clone()
+                let listeners = core::mem::take(&mut st.listeners);
+                (st.root.clone(), listeners, st.tick.take())
             }
             Err(_) => return,
         };
-        for (name, capture, f) in self.listeners.drain(..) {
+        // Dropped with no borrow held: a listener running right now (one
+        // whose custom event led the page to call `destroy()`) is freed by
+        // wasm-bindgen when it returns.
+        for (name, capture, f) in listeners {
             let _ = root.remove_event_listener_with_callback_and_bool(
                 name,
                 f.as_ref().unchecked_ref(),
                 capture,
             );
         }
-        self.tick = None;
+        drop(tick);
         root.remove();
     }
 }
 
-impl Drop for RecoveryForm {
-    fn drop(&mut self) {
-        self.destroy();
-    }
-}
-
-impl RecoveryForm {
-    fn listen(&mut self, name: &'static str, capture: bool, handler: fn(&State, Event)) {
-        let s = self.state.clone();
-        let f = Closure::<dyn Fn(Event)>::new(move |e: Event| handler(&s, e));
-        let root = self.state.borrow().root.clone();
-        let _ = root.add_event_listener_with_callback_and_bool(
-            name,
-            f.as_ref().unchecked_ref(),
-            capture,
-        );
-        self.listeners.push((name, capture, f));
-    }
+/// Adds `handler` as a listener for `name` events on the form's root.
+fn listen(state: &State, name: &'static str, capture: bool, handler: fn(&State, Event)) {
+    let s = state.clone();
+    let f = Closure::<dyn Fn(Event)>::new(move |e: Event| handler(&s, e));
+    let mut st = state.borrow_mut();
+    let _ = st.root.add_event_listener_with_callback_and_bool(
+        name,
+        f.as_ref().unchecked_ref(),
+        capture,
+    );
+    st.listeners.push((name, capture, f));
 }
 
 // ---------------------------------------------------------------------------
@@ -653,7 +650,10 @@ fn timers(st: &mut Inner) {
             if let Some(tick) = &st.tick {
                 st.interval = st
                     .win
-                    .set_interval_with_callback_and_timeout_and_arguments_0(tick, 1000)
+                    .set_interval_with_callback_and_timeout_and_arguments_0(
+                        tick.as_ref().unchecked_ref(),
+                        1000,
+                    )
                     .ok();
             }
         }
