@@ -842,9 +842,9 @@ fn on_click(s: &State, e: Event) {
         return;
     };
     match action.as_str() {
-        "new-image" => new_image(&mut st),
+        "new-image" => new_image(st),
         "retry" => match st.last.clone() {
-            Some(Retry::Image) => new_image(&mut st),
+            Some(Retry::Image) => new_image(st),
             Some(Retry::Http(req)) => {
                 drop(st);
                 send(s, req);
@@ -910,15 +910,18 @@ fn on_click(s: &State, e: Event) {
     }
 }
 
-/// Loads another captcha image (a new challenge).
-fn new_image(st: &mut Inner) {
+/// Loads another captcha image (a new challenge) and sends the user to
+/// the answer field.
+fn new_image(mut st: core::cell::RefMut<'_, Inner>) {
     st.img_n += 1;
     st.last = None;
-    clear_error(st, false);
+    clear_error(&st, false);
     if let Some(img) = find(&st.root, "img.rf-captcha") {
         attr(&img, "src", Some(&st.captcha_url()));
     }
-    if let Some(input) = find(&st.root, "[name=answer]") {
+    let input = find(&st.root, "[name=answer]");
+    drop(st);
+    if let Some(input) = input {
         focus(&input);
     }
 }
