@@ -38,7 +38,7 @@ use web_sys::{Document, Element, Event, HtmlElement, Window};
 
 use crate::identifier::{Identifier, Kind, ParseOptions, Region};
 use crate::password::{estimate, PasswordError, Policy};
-use crate::protocol::{Route, Routes, Step};
+use crate::protocol::{Route, Step};
 use crate::Locale;
 
 use dom::{add, attr, dispatch, el, find, focus, get_str, object, set_value, value};
@@ -114,12 +114,12 @@ impl Inner {
         self.uid.clone() + name
     }
 
+    /// The URL of `route` for the current flow: the contract's template
+    /// with the id percent-encoded into its one `{id}` segment.
     fn url(&self, route: Route) -> String {
         let id = self.flow.as_ref().map_or("", |f| f.id.as_str());
-        let path = Routes::new("")
-            .map(|r| r.path(route, id))
-            .unwrap_or_default();
-        self.endpoint.clone() + &path
+        let id = String::from(js_sys::encode_uri_component(id));
+        self.endpoint.clone() + &fill(route.template(), &id)
     }
 
     fn captcha_url(&self) -> String {
@@ -435,9 +435,7 @@ fn apply(s: &State, flow: Flow) {
         find(&st.root, ".rf-attempts"),
         st.flow.as_ref().and_then(|f| f.attempts_left),
     ) {
-        p.set_text_content(Some(
-            &st.t(&ATTEMPTS).replace("{n}", &(n as u32).to_string()),
-        ));
+        p.set_text_content(Some(&fill(st.t(&ATTEMPTS), &(n as u32).to_string())));
     }
     timers(&mut st);
 }
@@ -566,7 +564,7 @@ fn fewer_attempts(st: &mut Inner) {
         if let Some(n) = flow.attempts_left.as_mut() {
             *n = (*n - 1.0).max(0.0);
             if let Some(p) = find(&st.root, ".rf-attempts") {
-                let text = tr(locale, &ATTEMPTS).replace("{n}", &(*n as u32).to_string());
+                let text = fill(tr(locale, &ATTEMPTS), &(*n as u32).to_string());
                 p.set_text_content(Some(&text));
             }
         }
@@ -693,7 +691,7 @@ fn countdown(st: &Inner, button: &str, secs: u32, idle: &Text, waiting: &Text) {
     let text = if secs > 0 {
         let ss = secs % 60;
         let t = (secs / 60).to_string() + if ss < 10 { ":0" } else { ":" } + &ss.to_string();
-        st.t(waiting).replace("{t}", &t)
+        fill(st.t(waiting), &t)
     } else {
         st.t(idle).to_owned()
     };
