@@ -508,7 +508,10 @@ fn fail(s: &State, f: Failure) {
     };
     match code {
         "flow.expired" | "flow.not_found" => enter(s, "expired"),
-        "flow.locked" | "flow.revoked" | "flow.completed" | "review.denied" => enter(s, "locked"),
+        // The password was set, by this form's own request whose answer got
+        // lost (a retry after a network failure) or in another tab.
+        "flow.completed" => enter(s, "done"),
+        "flow.locked" | "flow.revoked" | "review.denied" => enter(s, "locked"),
         "flow.wrong_step" => {
             // The flow moved on elsewhere (another tab, an operator): reload it.
             let req = {
