@@ -155,6 +155,11 @@ impl Inner {
 /// form.destroy(); // removes the form, its listeners and timers
 /// ```
 ///
+/// The form stays on the page until `destroy()`, even if the page keeps no
+/// reference to it. Captcha images are plain `<img>` URLs under `endpoint`:
+/// with a cross-origin endpoint the page's CSP needs that origin in
+/// `img-src` and `connect-src`, and the server's Origin allow-list the page.
+///
 /// # DOM
 ///
 /// A root `<div class="rf" lang="..">` in `element`, holding one
@@ -164,9 +169,12 @@ impl Inner {
 /// (`tabindex="-1"`, focused when the step has no field), a
 /// `<p class="rf-error" role="alert" aria-live="assertive">` with
 /// `data-code` when it shows an error, and after it, for network errors,
-/// 5xx, `flow.conflict` and 429, a `<button data-action="retry">` (a 429
-/// keeps it disabled with a `[data-countdown][data-seconds]` until
-/// `Retry-After` has passed). Fields and buttons by step:
+/// 5xx, `flow.conflict`, 429 and a captcha image that failed to load
+/// (`captcha.unavailable`), a `<button data-action="retry">` (a 429 keeps it
+/// disabled with a `[data-countdown][data-seconds]` until `Retry-After` has
+/// passed). `flow.expired` and `flow.not_found` lead to `expired`;
+/// `flow.locked`, `flow.revoked` and `review.denied` to `locked`;
+/// `flow.completed` to `done`. Fields and buttons by step:
 ///
 /// - identifier: `input[name=identifier][autocomplete=username]`,
 ///   `output.rf-kind[data-kind=email|phone|account_id|]`;
@@ -176,7 +184,8 @@ impl Inner {
 ///   `p.rf-attempts`;
 /// - channel: `input[type=radio][name=channel][value=<channel id>]` in
 ///   `label.rf-choice` (`[data-current]` on the channel the last code went
-///   to), `button[data-action=review]`;
+///   to), `button[data-action=review]`, and when reached by "Not working?"
+///   `button[data-action=back]` (back to the code);
 /// - code: `input[name=code][inputmode=numeric][autocomplete=one-time-code][maxlength=6]`,
 ///   `button[data-action=resend]` holding `span[data-countdown][data-seconds]`,
 ///   `button[data-action=not-working]`, `p.rf-attempts`, `p.rf-status`;
@@ -186,7 +195,8 @@ impl Inner {
 ///   `meter.rf-strength` (0 to 4, also as `data-score`), `ul.rf-hints`;
 /// - review: `input[name=contact]`, `textarea[name=message]`,
 ///   `button[data-action=back]`;
-/// - review_pending: `button[data-action=refresh]`, `p.rf-status`;
+/// - review_pending: `button[data-action=refresh]`, `p.rf-status`; the
+///   flow is also looked at every 30 s, and an approval carries on at `code`;
 /// - locked, expired: `button[data-action=restart]`.
 ///
 /// Every step's submit button is `button[type=submit]`; while a request
