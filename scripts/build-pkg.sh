@@ -6,8 +6,8 @@
 #   FORCE=1 scripts/build-pkg.sh   rebuilds anyway
 #
 # Two wasm modules, both with wasm-pack (--target web, profile wasm-release,
-# its own wasm-opt off), then wasm-opt -Oz with the feature flags binaryen
-# 108 needs:
+# its own wasm-opt off), then wasm-opt -Oz from the npm package `binaryen`
+# (pinned in tools/npm):
 #   .            --no-default-features --features browser     (resetflow_bg.wasm)
 #   ./captcha    --no-default-features --features js-captcha  (captcha/resetflow_captcha_bg.wasm)
 # The package is wasm-pack's JS glue plus pkg-template/: package.json (merged
@@ -15,6 +15,12 @@
 # modules, hand-written typings, the README and the stylesheet.
 # wasm-pack must find wasm-bindgen (the version in Cargo.lock) on PATH; it
 # never downloads it (scripts/setup.sh installs both).
+#
+# Why not Debian's wasm-opt (binaryen 108): it rewrites the export of
+# wasm-bindgen's externref table (`__wbindgen_externrefs`) to point at the
+# funcref table, even with -O0, and the module then fails at start-up with
+# "WebAssembly.Table.set(): Argument 1 is invalid for table". Binaryen 132
+# keeps it right.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,7 +36,7 @@ inputs_hash() {
     sha256sum Cargo.toml Cargo.lock LICENSE-MIT LICENSE-APACHE scripts/build-pkg.sh
     rustc --version
     wasm-bindgen --version
-    wasm-opt --version
+    cat tools/npm/package-lock.json
   } | sha256sum | cut -d' ' -f1
 }
 hash=$(inputs_hash)
@@ -45,14 +51,18 @@ if [ "${FORCE:-0}" != 1 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ] 
 fi
 
 # --- wasm ------------------------------------------------------------------
+if [ ! -x tools/npm/node_modules/.bin/wasm-opt ]; then
+  log "npm ci (tools/npm)"
+  (cd tools/npm && npm ci --no-audit --no-fund --loglevel=error)
+fi
 wasm_pack() { # out-dir out-name features
-  # --no-opt: wasm-pack's wasm-opt runs without the flags binaryen 108 needs.
+  # --no-opt: wasm-opt runs below (binaryen 132, see above), not wasm-pack's.
   wasm-pack --log-level warn build . --target web --profile wasm-release \
     --no-opt --no-pack --no-gitignore --out-dir "$build/$1" --out-name "$2" \
     -- --no-default-features --features "$3" --locked
 }
 wasm_opt() { # in out
-  wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-reference-types \
+  tools/npm/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-reference-types \
     --enable-multivalue --enable-mutable-globals --enable-nontrapping-float-to-int \
     --strip-debug --strip-producers -o "$2" "$1"
 }
