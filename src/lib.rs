@@ -90,6 +90,9 @@ mod digits;
 pub mod flow;
 /// Identifiers a user types to find their account: e-mail, phone, account ID.
 pub mod identifier;
+/// The npm package's `./captcha` entry (wasm32 with feature `js-captcha`).
+#[cfg(all(feature = "js-captcha", target_arch = "wasm32"))]
+mod js_captcha;
 /// The JS host's UTS #46 and NFKC, for wasm32 builds without the tables.
 #[cfg(all(
     target_arch = "wasm32",
