@@ -25,8 +25,10 @@ cargo fmt --all --check
 step "clippy (native, all targets)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "clippy (wasm32 library)"
+step "clippy (wasm32 library: default, browser entry, captcha entry)"
 cargo clippy -p resetflow --lib --target wasm32-unknown-unknown --features browser --locked -- -D warnings
+cargo clippy -p resetflow --lib --target wasm32-unknown-unknown --no-default-features --features browser --locked -- -D warnings
+cargo clippy -p resetflow --lib --target wasm32-unknown-unknown --no-default-features --features js-captcha --locked -- -D warnings
 
 step "clippy (server without Redis support)"
 cargo clippy -p resetflow-server --all-targets --no-default-features --locked -- -D warnings
@@ -51,10 +53,17 @@ CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
     --test wasm_shared --test flow_wasm --test phone_vectors --test identifier_vectors \
     --test token_vectors --test captcha_wasm
 
-step "RecoveryForm in headless Chromium (the browser build's features)"
+step "browser build in headless Chromium: RecoveryForm, host IDNA/NFKC, phone table loaded at run time"
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
   cargo test -p resetflow --target wasm32-unknown-unknown --no-default-features --features browser \
-    --locked --test form_wasm
+    --locked --test form_wasm --test browser_light --test phone_vectors
+
+step "npm package: build, size report, publint, attw, typings, Node test of ./captcha"
+scripts/build-pkg.sh
+# The budget of 45 KB (aim 35 KB) is not met yet (see docs/browser-size.md);
+# this limit guards against growth until it is.
+SIZE_LIMIT_KB=${SIZE_LIMIT_KB:-80} tools/size_report.sh
+tools/check_pkg.sh
 
 step "HTTP contract (schemathesis against openapi.yaml and a live dev server)"
 tools/schemathesis.sh
