@@ -8,7 +8,9 @@
 # `source DIR/env` then sets DATABASE_URL and REDIS_URL. DIR defaults to
 # target/services. Needs Debian's `postgresql` and `redis-server` packages
 # (scripts/setup.sh installs them). PostgreSQL refuses to run as root, so as
-# root the server runs as the `postgres` user the package creates.
+# root the server runs as the `postgres` user the package creates, with its
+# data in a directory of its own under /tmp (DIR may sit below a directory
+# that user cannot enter, such as one made by `mktemp -d`).
 set -euo pipefail
 
 cmd="${1:-}"
@@ -38,12 +40,20 @@ start)
     if [ -f "$dir/env" ]; then "$0" stop "$dir" >/dev/null 2>&1 || true; mkdir -p "$dir"; fi
     pg_port="$(free_port)"
     redis_port="$(free_port)"
-    mkdir -p "$dir/pg" "$dir/redis"
-    [ "$(id -u)" = 0 ] && chown postgres "$dir/pg"
-    as_pg "$(pg_bin initdb)" -D "$dir/pg/data" -U resetflow --auth=trust -E UTF8 \
-        --no-locale >"$dir/pg/initdb.log" 2>&1
-    as_pg "$(pg_bin pg_ctl)" -D "$dir/pg/data" -l "$dir/pg/server.log" -w \
-        -o "-h 127.0.0.1 -p $pg_port -k $dir/pg -c fsync=off -c max_connections=200" start >/dev/null
+    mkdir -p "$dir/redis"
+    if [ "$(id -u)" = 0 ]; then
+        pg="$(mktemp -d /tmp/resetflow-pg.XXXXXX)"
+        chmod 755 "$pg"
+        chown postgres "$pg"
+    else
+        pg="$dir/pg"
+        mkdir -p "$pg"
+    fi
+    echo "$pg" >"$dir/pgdir"
+    as_pg "$(pg_bin initdb)" -D "$pg/data" -U resetflow --auth=trust -E UTF8 \
+        --no-locale >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+    as_pg "$(pg_bin pg_ctl)" -D "$pg/data" -l "$pg/server.log" -w \
+        -o "-h 127.0.0.1 -p $pg_port -k $pg -c fsync=off -c max_connections=200" start >/dev/null
     as_pg "$(pg_bin createdb)" -h 127.0.0.1 -p "$pg_port" -U resetflow resetflow
     redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" \
         --save '' --appendonly no --daemonize yes --pidfile "$dir/redis/redis.pid" \
@@ -61,8 +71,10 @@ EOF
 stop)
     [ -d "$dir" ] || exit 0
     if [ -f "$dir/redis/redis.pid" ]; then kill "$(cat "$dir/redis/redis.pid")" 2>/dev/null || true; fi
-    if [ -d "$dir/pg/data" ]; then
-        as_pg "$(pg_bin pg_ctl)" -D "$dir/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+    if [ -f "$dir/pgdir" ]; then
+        pg="$(cat "$dir/pgdir")"
+        as_pg "$(pg_bin pg_ctl)" -D "$pg/data" -m immediate -w stop >/dev/null 2>&1 || true
+        case "$pg" in /tmp/resetflow-pg.*) rm -rf "$pg" ;; esac
     fi
     rm -rf "$dir"
     ;;
