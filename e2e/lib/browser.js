@@ -1,0 +1,129 @@
+// Headless Chromium (Debian `chromium`) driven by playwright-core: nothing
+// here downloads a browser. Pages record CSP violations and console errors,
+// and screenshots go to target/e2e/screenshots/.
+
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { chromium } from "playwright-core";
+
+import { ROOT } from "./server.js";
+
+export const OUT = path.join(ROOT, "target/e2e");
+export const SHOTS = path.join(OUT, "screenshots");
+export const EXECUTABLE = process.env.CHROMIUM || "/usr/bin/chromium";
+
+/** Launches headless Chromium. */
+export function launch() {
+  return chromium.launch({
+    executablePath: EXECUTABLE,
+    headless: true,
+    args: [
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-dev-shm-usage",
+    ],
+  });
+}
+
+// Runs before any script of the page: collects CSP violations.
+function recordViolations() {
+  window.__cspViolations = [];
+  document.addEventListener("securitypolicyviolation", (e) => {
+    window.__cspViolations.push({
+      directive: e.violatedDirective,
+      blocked: e.blockedURI,
+      source: e.sourceFile,
+      line: e.lineNumber,
+    });
+  });
+}
+
+/**
+ * A fresh context and page on `base` + `pathAndQuery`, with the page's
+ * errors collected in `page.problems`.
+ *
+ * @param {import("playwright-core").Browser} browser
+ * @param {string} base
+ * @param {object} [opts]
+ * @param {string} [opts.path] what to open (default `/`)
+ * @param {boolean} [opts.bypassCSP] only for injecting axe-core
+ * @param {string} [opts.locale] the browser's language (navigator.languages)
+ * @param {{width: number, height: number}} [opts.viewport]
+ * @param {boolean} [opts.goto] open the page (default true)
+ */
+export async function openPage(browser, base, opts = {}) {
+  const context = await browser.newContext({
+    baseURL: base,
+    bypassCSP: Boolean(opts.bypassCSP),
+    locale: opts.locale || "en-US",
+    viewport: opts.viewport || { width: 1280, height: 900 },
+  });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on("console", (m) => {
+    // Chromium logs every 4xx/5xx answer as an error; the tests ask for
+    // those on purpose (a wrong password, a refused answer).
+    const expected = /^Failed to load resource: the server responded with a status of 4\d\d/;
+    if (m.type() === "error" && !expected.test(m.text())) page.problems.push(`console: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => page.problems.push(`pageerror: ${e.message}`));
+  await page.addInitScript(recordViolations);
+  if (opts.goto !== false) {
+    await page.goto(opts.path || "/");
+    await waitStep(page, "identifier");
+  }
+  return page;
+}
+
+/** The CSP violations the page has seen. */
+export function cspViolations(page) {
+  return page.evaluate(() => window.__cspViolations || []);
+}
+
+/** Waits until the form shows `step` and the page has seen its event. */
+export async function waitStep(page, step, timeout = 15000) {
+  await page.locator(`.rf-step[data-step="${step}"]`).waitFor({ state: "visible", timeout });
+  await page.locator(`#flow-status[data-step="${step}"]`).waitFor({ state: "attached", timeout });
+}
+
+/** The flow ID the form announced in its last `resetflow:step` event. */
+export function flowId(page) {
+  return page.getAttribute("#flow-status", "data-flow-id");
+}
+
+/** The current step's locator. */
+export function step(page, name) {
+  return page.locator(`.rf-step[data-step="${name}"]`);
+}
+
+/** Waits until the captcha image on the page has loaded; returns its src. */
+export async function captchaLoaded(page, notSrc) {
+  const handle = await page.waitForFunction((old) => {
+    const img = document.querySelector(".rf-step img.rf-captcha");
+    return img && img.complete && img.naturalWidth > 0 && img.getAttribute("src") !== old && img.getAttribute("src");
+  }, notSrc ?? null, { timeout: 10000 });
+  return handle.jsonValue();
+}
+
+/** Saves a full-page screenshot as target/e2e/screenshots/<name>.png. */
+export async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  const file = path.join(SHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true, animations: "disabled", caret: "hide" });
+  return file;
+}
+
+/** The element that has focus: `{tag, name, step}`. */
+export function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    return {
+      tag: el ? el.tagName.toLowerCase() : null,
+      name: el ? el.getAttribute("name") : null,
+      action: el ? el.getAttribute("data-action") : null,
+      step: el && el.closest(".rf-step") ? el.closest(".rf-step").dataset.step : null,
+    };
+  });
+}
