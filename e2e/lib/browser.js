@@ -51,6 +51,8 @@ function recordViolations() {
  * @param {boolean} [opts.bypassCSP] only for injecting axe-core
  * @param {string} [opts.locale] the browser's language (navigator.languages)
  * @param {{width: number, height: number}} [opts.viewport]
+ * @param {boolean} [opts.clock] install playwright's fake clock first
+ *   (time still flows; `page.clock.fastForward` jumps ahead)
  * @param {boolean} [opts.goto] open the page (default true)
  */
 export async function openPage(browser, base, opts = {}) {
@@ -70,6 +72,7 @@ export async function openPage(browser, base, opts = {}) {
   });
   page.on("pageerror", (e) => page.problems.push(`pageerror: ${e.message}`));
   await page.addInitScript(recordViolations);
+  if (opts.clock) await page.clock.install();
   if (opts.goto !== false) {
     await page.goto(opts.path || "/");
     await waitStep(page, "identifier");
@@ -115,7 +118,7 @@ export async function shot(page, name) {
   return file;
 }
 
-/** The element that has focus: `{tag, name, step}`. */
+/** The element that has focus: `{tag, name, action, type, step}`. */
 export function focused(page) {
   return page.evaluate(() => {
     const el = document.activeElement;
@@ -123,7 +126,35 @@ export function focused(page) {
       tag: el ? el.tagName.toLowerCase() : null,
       name: el ? el.getAttribute("name") : null,
       action: el ? el.getAttribute("data-action") : null,
+      type: el ? el.getAttribute("type") : null,
       step: el && el.closest(".rf-step") ? el.closest(".rf-step").dataset.step : null,
     };
   });
+}
+
+/**
+ * A button's countdown, read at one instant: `{ disabled, seconds, text }`
+ * where `seconds` is the `data-seconds` of its `[data-countdown]` element.
+ */
+export function countdown(button) {
+  return button.evaluate((b) => {
+    const c = b.querySelector("[data-countdown]") || b.parentElement.querySelector("[data-countdown]");
+    return {
+      disabled: b.disabled,
+      seconds: c && c.dataset.seconds !== undefined ? Number(c.dataset.seconds) : null,
+      text: b.textContent,
+    };
+  });
+}
+
+/** "m:ss" for a number of seconds, as the countdowns show it. */
+export function clockText(seconds) {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/** The error line of a step: `{ code, text }` once it has a code. */
+export async function errorOf(page, stepName) {
+  const el = step(page, stepName).locator(".rf-error[data-code]");
+  await el.waitFor({ state: "attached", timeout: 10000 });
+  return { code: await el.getAttribute("data-code"), text: (await el.textContent()).trim() };
 }

@@ -1,0 +1,80 @@
+// Manual review: a user who can reach none of the channels gives a new
+// contact and a message, sees the promise of an answer, an operator
+// approves it through the admin API, and a code goes to the new contact.
+
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+
+import { admin, call, codeFor, login, outboxMark } from "./lib/api.js";
+import { errorOf, flowId, launch, openPage, shot, step, waitStep } from "./lib/browser.js";
+import { DEMO, enterIdentifier, solveCaptcha } from "./lib/flow.js";
+import { startServer } from "./lib/server.js";
+
+const NEW_PHONE = "+4917612345678";
+
+describe("manual review", () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    [server, browser] = await Promise.all([startServer({ admin: true }), launch()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("contact and message → review_pending with the promise; approval sends a code to the new contact", async () => {
+    const page = await openPage(browser, server.url);
+    await enterIdentifier(page, DEMO.id);
+    await solveCaptcha(page, server);
+    const id = await flowId(page);
+
+    await step(page, "channel").locator('button[data-action="review"]').click();
+    await waitStep(page, "review");
+    const review = step(page, "review");
+    // "Back" returns to the channels, and the review is offered again.
+    await review.locator('button[data-action="back"]').click();
+    await waitStep(page, "channel");
+    await step(page, "channel").locator('button[data-action="review"]').click();
+    await waitStep(page, "review");
+
+    // A contact that is neither a phone nor an e-mail is refused before sending.
+    await review.locator('input[name="contact"]').fill("not a contact");
+    await review.locator('textarea[name="message"]').fill("Lost my phone and the mailbox was closed.");
+    await review.locator('button[type="submit"]').click();
+    const err = await errorOf(page, "review");
+    assert.ok(err.code.length > 0 && err.code !== "network.failed", `refused: ${err.code}`);
+
+    await review.locator('input[name="contact"]').fill(NEW_PHONE);
+    await shot(page, "review-1-request");
+    await review.locator('button[type="submit"]').click();
+    await waitStep(page, "review_pending");
+    const pending = await step(page, "review_pending").textContent();
+    assert.match(pending, /one working day/i, `the promise: ${pending}`);
+    await shot(page, "review-2-pending");
+
+    // The operator's side: the pending review of this flow, approved.
+    const list = await admin(server.url, "GET", "?status=pending");
+    assert.equal(list.status, 200, list.text);
+    const mine = list.body.filter((r) => r.flow_id === id);
+    assert.equal(mine.length, 1, JSON.stringify(list.body));
+    const mark = await outboxMark(server.url);
+    const approved = await admin(server.url, "POST", `/${mine[0].id}/approve`);
+    assert.equal(approved.status, 200, approved.text);
+    const code = await codeFor(server.url, NEW_PHONE, mark);
+
+    const flow = await call(server.url, "GET", `/api/recovery/flows/${id}`);
+    assert.equal(flow.body.step, "code");
+
+    // The user continues at the code step with the code sent to the new contact.
+    const verified = await call(server.url, "POST", `/api/recovery/flows/${id}/code/verify`, { code });
+    assert.equal(verified.status, 200, verified.text);
+    assert.equal(verified.body.step, "password");
+    const password = "Lantern-Moss-Rides-88";
+    const done = await call(server.url, "POST", `/api/recovery/flows/${id}/password`, { password, confirm: password });
+    assert.equal(done.body.step, "done", done.text);
+    assert.equal(await login(server.url, NEW_PHONE, password), 200, "the new contact replaced the old one");
+    await page.context().close();
+  });
+});
