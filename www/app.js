@@ -53,6 +53,7 @@ async function loadForm() {
   });
   try {
     ({ RecoveryForm } = await import("./pkg/index.js"));
+    if (typeof RecoveryForm !== "function") throw new Error("this build of the package has no RecoveryForm");
   } catch (e) {
     const p = document.createElement("p");
     p.className = "loading failed";
