@@ -73,6 +73,9 @@ mod digits;
 pub mod flow;
 /// Identifiers a user types to find their account: e-mail, phone, account ID.
 pub mod identifier;
+/// The npm package's `./captcha` entry (wasm32 with feature `js-captcha`).
+#[cfg(all(feature = "js-captcha", target_arch = "wasm32"))]
+mod js_captcha;
 /// The languages user-facing messages come in.
 pub mod locale;
 /// New passwords: the policy they must meet and strength guidance.

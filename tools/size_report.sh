@@ -1,26 +1,63 @@
 #!/usr/bin/env bash
-# Builds the browser module (the identifier parser behind
-# `validateIdentifier`) as the npm package would ship it, and prints its
-# sizes raw and gzip -9: wasm after `wasm-opt -Oz`, and the JS glue.
+# Sizes of the npm package as a bundler or a browser loads it, gzip -9
+# (1 KB = 1000 bytes), from pkg/ as scripts/build-pkg.sh builds it (run
+# first; it skips the build when nothing changed):
 #
-#   tools/size_report.sh [OUT_DIR]      default: target/size-report
+#   browser entry  index.js + resetflow.js (wasm-bindgen glue) + resetflow_bg.wasm
+#                  + resetflow.css, which `import "resetflow"` and the
+#                  stylesheet load: fails above SIZE_LIMIT_KB (default 45)
+#   phone table    phone-metadata.tsv, fetched lazily after start-up: fails
+#                  above PHONE_LIMIT_KB (default 40)
+#   captcha entry  what `import "resetflow/captcha"` loads in Node: reported only
+#
+# Prints the table and writes it to target/size-report/size-report.txt.
+#
+#   tools/size_report.sh
+#   SIZE_LIMIT_KB=35 tools/size_report.sh      the aim
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-target/size-report}
+
+limit_kb=${SIZE_LIMIT_KB:-45}
+phone_limit_kb=${PHONE_LIMIT_KB:-40}
+out=target/size-report
 mkdir -p "$out"
 
-cargo build -p resetflow --lib --target wasm32-unknown-unknown --profile wasm-release \
-  --no-default-features --features browser --locked
-wasm-bindgen --target web --out-dir "$out" --out-name resetflow \
-  target/wasm32-unknown-unknown/wasm-release/resetflow.wasm
-# The features current rustc emits must be enabled for binaryen 108.
-wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-reference-types \
-  --enable-multivalue --enable-mutable-globals --enable-nontrapping-float-to-int \
-  -o "$out/resetflow_bg.opt.wasm" "$out/resetflow_bg.wasm"
+scripts/build-pkg.sh
 
-size() { stat -c %s "$1"; }
-gz() { gzip -9 -c "$1" | wc -c; }
-printf '%-34s %10s %10s\n' file bytes gzip-9
-for f in resetflow_bg.wasm resetflow_bg.opt.wasm resetflow.js; do
-  printf '%-34s %10d %10d\n' "$f" "$(size "$out/$f")" "$(gz "$out/$f")"
-done
+report=$out/size-report.txt
+{
+  printf '%-42s %10s %10s\n' file bytes gzip-9
+  section() { # title limit-kb files...
+    local title=$1 limit=$2 raw=0 gz=0 f r g
+    shift 2
+    printf '%s\n' "$title"
+    for f in "$@"; do
+      if [ -f "pkg/$f" ]; then
+        r=$(stat -c %s "pkg/$f")
+        g=$(gzip -9 -n -c "pkg/$f" | wc -c)
+        printf '  %-40s %10d %10d\n' "$f" "$r" "$g"
+        raw=$((raw + r)) gz=$((gz + g))
+      else
+        printf '  %-40s %21s\n' "$f" "(not in this build)"
+      fi
+    done
+    printf '  %-40s %10d %10d' total "$raw" "$gz"
+    if [ "$limit" -gt 0 ]; then
+      if [ "$gz" -gt $((limit * 1000)) ]; then
+        printf '   OVER the limit of %d KB\n' "$limit"
+        return 1
+      fi
+      printf '   limit %d KB: ok\n' "$limit"
+    else
+      printf '\n'
+    fi
+  }
+  section "browser entry (import \"resetflow\" + resetflow.css)" "$limit_kb" \
+    index.js resetflow.js resetflow_bg.wasm resetflow.css || true
+  section "phone table (fetched lazily)" "$phone_limit_kb" phone-metadata.tsv || true
+  section "captcha entry (import \"resetflow/captcha\" in Node)" 0 \
+    captcha/node.js captcha/resetflow_captcha.js captcha/resetflow_captcha_bg.wasm
+} | tee "$report"
+echo "written: $report"
+# The verdict is in the report (the block above ran in a pipe's subshell).
+! grep -q 'OVER the limit' "$report"

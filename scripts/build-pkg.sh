@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Builds the npm package `resetflow` into pkg/, copies it to www/pkg/ for the
+# test page, and packs it into target/npm/resetflow-<version>.tgz.
+#
+#   scripts/build-pkg.sh           skips the build when no input changed
+#   FORCE=1 scripts/build-pkg.sh   rebuilds anyway
+#
+# Two wasm modules, both with wasm-pack (--target web, profile wasm-release,
+# its own wasm-opt off), then wasm-opt -Oz from the npm package `binaryen`
+# (pinned in tools/npm):
+#   .            --no-default-features --features browser     (resetflow_bg.wasm)
+#   ./captcha    --no-default-features --features js-captcha  (captcha/resetflow_captcha_bg.wasm)
+# The package is wasm-pack's JS glue plus pkg-template/: package.json (merged
+# with the version, licence and repository from Cargo.toml), the entry
+# modules, hand-written typings, the README and the stylesheet.
+# wasm-pack must find wasm-bindgen (the version in Cargo.lock) on PATH; it
+# never downloads it (scripts/setup.sh installs both).
+#
+# Why not Debian's wasm-opt (binaryen 108): it rewrites the export of
+# wasm-bindgen's externref table (`__wbindgen_externrefs`) to point at the
+# funcref table, even with -O0, and the module then fails at start-up with
+# "WebAssembly.Table.set(): Argument 1 is invalid for table". Binaryen 132
+# keeps it right.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\033[1;34m[build-pkg]\033[0m %s\n' "$*"; }
+
+build=target/npm-build
+stamp=$build/inputs.sha256
+
+# --- skip when nothing changed ---------------------------------------------
+inputs_hash() {
+  {
+    find src pkg-template -type f -print0 | sort -z | xargs -0 sha256sum
+    sha256sum Cargo.toml Cargo.lock LICENSE-MIT LICENSE-APACHE scripts/build-pkg.sh
+    rustc --version
+    wasm-bindgen --version
+    cat tools/npm/package-lock.json
+  } | sha256sum | cut -d' ' -f1
+}
+hash=$(inputs_hash)
+version=$(cargo metadata --format-version 1 --no-deps --offline --locked |
+  node -e 'const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
+           process.stdout.write(m.packages.find((p) => p.name === "resetflow").version)')
+tarball=target/npm/resetflow-$version.tgz
+if [ "${FORCE:-0}" != 1 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ] &&
+  [ -f pkg/package.json ] && [ -f www/pkg/package.json ] && [ -f "$tarball" ]; then
+  log "up to date: pkg/, www/pkg/, $tarball (FORCE=1 rebuilds)"
+  exit 0
+fi
+
+# --- wasm ------------------------------------------------------------------
+if [ ! -x tools/npm/node_modules/.bin/wasm-opt ]; then
+  log "npm ci (tools/npm)"
+  (cd tools/npm && npm ci --no-audit --no-fund --loglevel=error)
+fi
+wasm_pack() { # out-dir out-name features
+  # --no-opt: wasm-opt runs below (binaryen 132, see above), not wasm-pack's.
+  wasm-pack --log-level warn build . --target web --profile wasm-release \
+    --no-opt --no-pack --no-gitignore --out-dir "$build/$1" --out-name "$2" \
+    -- --no-default-features --features "$3" --locked
+}
+wasm_opt() { # in out
+  tools/npm/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-reference-types \
+    --enable-multivalue --enable-mutable-globals --enable-nontrapping-float-to-int \
+    --strip-debug --strip-producers -o "$2" "$1"
+}
+
+rm -rf "$build/browser" "$build/captcha"
+log "wasm-pack: browser entry (features: browser)"
+wasm_pack browser resetflow browser
+log "wasm-pack: captcha entry (features: js-captcha)"
+wasm_pack captcha resetflow_captcha js-captcha
+
+# --- assemble --------------------------------------------------------------
+stage=$build/pkg
+rm -rf "$stage"
+mkdir -p "$stage/captcha"
+
+log "wasm-opt -Oz"
+wasm_opt "$build/browser/resetflow_bg.wasm" "$stage/resetflow_bg.wasm"
+wasm_opt "$build/captcha/resetflow_captcha_bg.wasm" "$stage/captcha/resetflow_captcha_bg.wasm"
+cp "$build/browser/resetflow.js" "$stage/"
+cp "$build/captcha/resetflow_captcha.js" "$stage/captcha/"
+# JS snippets of `#[wasm_bindgen(inline_js / module)]`, if the form uses any.
+for entry in browser captcha; do
+  if [ -d "$build/$entry/snippets" ]; then
+    dest=$stage; [ "$entry" = captcha ] && dest=$stage/captcha
+    cp -r "$build/$entry/snippets" "$dest/"
+  fi
+done
+
+# What the browser module exports decides which optional parts ship.
+exported() { grep -Eq "^export (function|class) $1\b" "$stage/resetflow.js"; }
+present=()
+for name in RecoveryForm loadPhoneMetadata; do
+  if exported "$name"; then present+=("$name"); else log "not in this build: $name"; fi
+done
+
+# `//#if NAME` / `//#if !NAME` ... `//#endif`: keep the lines when NAME is
+# (is not) exported. No nesting. Lines starting `//# ` are notes on the
+# template itself and dropped.
+preprocess() { # in out
+  awk -v present=" ${present[*]} " '
+    /^\/\/#if / { name = $2; neg = sub(/^!/, "", name);
+                  on = index(present, " " name " ") > 0; if (neg) on = !on;
+                  skip = !on; next }
+    /^\/\/#endif/ { skip = 0; next }
+    /^\/\/# / { next }
+    !skip' "$1" >"$2"
+}
+preprocess pkg-template/index.js "$stage/index.js"
+preprocess pkg-template/index.d.ts "$stage/index.d.ts"
+cp pkg-template/captcha/index.js pkg-template/captcha/node.js pkg-template/captcha/index.d.ts "$stage/captcha/"
+cp pkg-template/README.md LICENSE-MIT LICENSE-APACHE "$stage/"
+if [ -f pkg-template/resetflow.css ]; then
+  cp pkg-template/resetflow.css "$stage/"
+else
+  log "not yet written: pkg-template/resetflow.css"
+fi
+if exported loadPhoneMetadata; then
+  cp src/identifier/phone/metadata.tsv "$stage/phone-metadata.tsv"
+fi
+
+# package.json: the template, with Cargo.toml's version, licence and
+# repository; entries for files this build does not have are dropped.
+cargo metadata --format-version 1 --no-deps --offline --locked |
+  node -e '
+    const fs = require("fs");
+    const [template, stage] = process.argv.slice(1);
+    const crate = JSON.parse(fs.readFileSync(0, "utf8")).packages.find((p) => p.name === "resetflow");
+    const pkg = JSON.parse(fs.readFileSync(template, "utf8"));
+    pkg.version = crate.version;
+    pkg.license = crate.license;
+    pkg.repository.url = `git+${crate.repository}.git`;
+    const has = (path) => {
+      const file = path.replace(/^\.\//, "").replace(/\/?\*?$/, "");
+      return file === "package.json" || fs.existsSync(`${stage}/${file}`);
+    };
+    for (const key of Object.keys(pkg.exports)) {
+      if (typeof pkg.exports[key] === "string" && !has(pkg.exports[key])) delete pkg.exports[key];
+    }
+    pkg.files = pkg.files.filter(has);
+    pkg.sideEffects = pkg.sideEffects.filter(has);
+    fs.writeFileSync(`${stage}/package.json`, JSON.stringify(pkg, null, 2) + "\n");
+  ' pkg-template/package.json "$stage"
+
+rm -rf pkg
+cp -r "$stage" pkg
+rm -rf www/pkg
+cp -r "$stage" www/pkg
+log "pkg/ and www/pkg/: resetflow $version"
+
+# --- pack ------------------------------------------------------------------
+mkdir -p target/npm
+rm -f target/npm/resetflow-*.tgz
+npm pack --silent --pack-destination target/npm ./pkg >/dev/null
+log "packed: $tarball"
+echo "$hash" >"$stamp"
