@@ -4,6 +4,10 @@
 //! back, and holds no logic of its own, so the browser gives exactly the
 //! verdicts the server gives.
 
+mod form;
+
+pub use form::RecoveryForm;
+
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
