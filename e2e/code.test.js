@@ -86,6 +86,9 @@ describe("code step", () => {
     await waitStep(page, "channel");
     const channel = step(page, "channel");
     assert.equal(await channel.locator('button[data-action="review"]').count(), 1, "manual review is offered");
+    const current = channel.locator("label.rf-choice[data-current]");
+    assert.equal(await current.count(), 1, "the channel the code went to is marked");
+    assert.equal(await current.locator('input[name="channel"]').getAttribute("value"), "sms");
     await shot(page, "code-not-working");
 
     // Another channel pays the same cooldown: a real 429 from the server.

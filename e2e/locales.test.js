@@ -1,7 +1,7 @@
 // Each locale renders the first step translated. The expected words are
 // written here by hand, per language, not taken from the form's tables:
 // the identifier label names e-mail, phone and account, the heading speaks
-// of the password or the account.
+// of the password or the account, the button says to go on.
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -10,11 +10,11 @@ import { launch, openPage, shot, step, waitStep } from "./lib/browser.js";
 import { startServer } from "./lib/server.js";
 
 const EXPECTED = {
-  en: { heading: /password|account/i, label: [/e-?mail/i, /phone/i, /account/i] },
-  de: { heading: /Passwort|Konto/i, label: [/E-?Mail/i, /Telefon/i, /Konto/i] },
-  es: { heading: /contraseña|cuenta/i, label: [/correo/i, /teléfono/i, /cuenta/i] },
-  id: { heading: /kata sandi|akun/i, label: [/e-?mail|surel/i, /telepon|ponsel/i, /akun/i] },
-  zh: { heading: /密码|账号|帐号|账户/, label: [/邮箱|邮件/, /手机|电话/, /账号|帐号|账户/] },
+  en: { heading: /password|account/i, label: [/e-?mail/i, /phone/i, /account/i], submit: /continue|next/i },
+  de: { heading: /Passwort|Konto/i, label: [/E-?Mail/i, /Telefon/i, /Konto/i], submit: /weiter/i },
+  es: { heading: /contraseña|cuenta/i, label: [/correo/i, /teléfono/i, /cuenta/i], submit: /continuar|siguiente/i },
+  id: { heading: /kata sandi|akun/i, label: [/e-?mail|surel/i, /telepon|ponsel/i, /akun/i], submit: /lanjut/i },
+  zh: { heading: /密码|账号|帐号|账户/, label: [/邮箱|邮件/, /手机|电话/, /账号|帐号|账户/], submit: /继续|下一步/ },
 };
 
 /** The first step's heading and the identifier field's label (by `for`). */
@@ -25,7 +25,8 @@ async function firstStep(page) {
   assert.ok(id, "the identifier field has an id for its label");
   const label = (await s.locator(`label[for="${id}"]`).textContent()).trim();
   const lang = await page.getAttribute("#form-host .rf", "lang");
-  return { heading, label, lang };
+  const submit = (await s.locator('button[type="submit"]').textContent()).trim();
+  return { heading, label, lang, submit };
 }
 
 describe("locales", () => {
@@ -48,6 +49,7 @@ describe("locales", () => {
       assert.equal(got.lang, locale, "the form's root carries the language");
       assert.match(got.heading, want.heading, `heading in ${locale}: ${got.heading}`);
       for (const word of want.label) assert.match(got.label, word, `label in ${locale}: ${got.label}`);
+      assert.match(got.submit, want.submit, `button in ${locale}: ${got.submit}`);
       assert.equal(await page.inputValue("#locale"), locale, "the picker shows the language");
       seen[locale] = got;
       if (locale !== "en" && seen.en) {

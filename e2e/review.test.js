@@ -1,13 +1,14 @@
 // Manual review: a user who can reach none of the channels gives a new
 // contact and a message, sees the promise of an answer, an operator
-// approves it through the admin API, and a code goes to the new contact.
+// approves it through the admin API, a code goes to the new contact, and
+// the user carries on in the same page to a new password.
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { admin, call, codeFor, login, outboxMark } from "./lib/api.js";
 import { errorOf, flowId, launch, openPage, shot, step, waitStep } from "./lib/browser.js";
-import { DEMO, enterIdentifier, solveCaptcha } from "./lib/flow.js";
+import { DEMO, enterIdentifier, setPassword, signInOnPage, solveCaptcha } from "./lib/flow.js";
 import { startServer } from "./lib/server.js";
 
 const NEW_PHONE = "+4917612345678";
@@ -67,14 +68,21 @@ describe("manual review", () => {
     const flow = await call(server.url, "GET", `/api/recovery/flows/${id}`);
     assert.equal(flow.body.step, "code");
 
-    // The user continues at the code step with the code sent to the new contact.
-    const verified = await call(server.url, "POST", `/api/recovery/flows/${id}/code/verify`, { code });
-    assert.equal(verified.status, 200, verified.text);
-    assert.equal(verified.body.step, "password");
+    // The user asks the page again and continues at the code step, with
+    // the code sent to the new contact.
+    await step(page, "review_pending").locator('button[data-action="refresh"]').click();
+    await waitStep(page, "code");
+    assert.match(await step(page, "code").innerText(), /•••/, "the masked new contact is named");
+    await shot(page, "review-3-approved-code");
+    const c = step(page, "code");
+    await c.locator('input[name="code"]').fill(code);
+    await c.locator('button[type="submit"]').click();
+    await waitStep(page, "password");
     const password = "Lantern-Moss-Rides-88";
-    const done = await call(server.url, "POST", `/api/recovery/flows/${id}/password`, { password, confirm: password });
-    assert.equal(done.body.step, "done", done.text);
-    assert.equal(await login(server.url, NEW_PHONE, password), 200, "the new contact replaced the old one");
+    await setPassword(page, password);
+    assert.equal(await signInOnPage(page, NEW_PHONE, password), "ok", "the new contact replaced the old one");
+    assert.equal(await login(server.url, DEMO.phone, password), 401, "the old phone is no longer the account's");
+    assert.equal(await login(server.url, DEMO.id, password), 200);
     await page.context().close();
   });
 });
