@@ -11,7 +11,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import { captchaAnswer } from "./lib/api.js";
-import { OUT, captchaLoaded, cspViolations, errorOf, flowId, launch, openPage, step, waitStep } from "./lib/browser.js";
+import { OUT, captchaLoaded, cspViolations, errorOf, flowId, launch, openPage, shot, step, waitStep } from "./lib/browser.js";
 import { DEMO, chooseChannel, enterCode, enterIdentifier, setPassword, solveCaptcha } from "./lib/flow.js";
 import { startServer } from "./lib/server.js";
 
@@ -134,6 +134,7 @@ describe("axe-core audit of every step", () => {
   test("narrow screen: the page stacked", async () => {
     const page = await openPage(browser, server.url, { viewport: { width: 375, height: 740 } });
     await check(page, "identifier-narrow");
+    await shot(page, "page-narrow");
     await page.context().close();
     assert.deepEqual(blocking.splice(0), []);
   });
