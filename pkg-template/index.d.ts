@@ -139,9 +139,13 @@ export interface RecoveryCompleteDetail {
   flowId: string;
 }
 
-/** `detail` of `resetflow:error`, fired for every error the form shows. */
+/**
+ * `detail` of `resetflow:error`, fired for every error answer of the server
+ * and every network failure. Checks made in the browser (a password
+ * mismatch, say) show in the form without an event.
+ */
 export interface RecoveryErrorDetail {
-  /** A stable code: a server code (`"captcha.mismatch"`, `"rate.limited"`) or a client one (`"network.failed"`, `"password.mismatch"`). */
+  /** A stable code: the server's (`"captcha.mismatch"`, `"rate.limited"`) or `"network.failed"`. */
   code: string;
   /** The HTTP status, or 0 for a network failure or a check made in the browser. */
   status: number;
@@ -164,7 +168,10 @@ export interface RecoveryFormEventMap {
  * ```
  */
 export class RecoveryForm {
-  /** Renders the form into `element` (a `<div class="rf">` child). */
+  /**
+   * Renders the form into `element` (a `<div class="rf">` child).
+   * @throws {TypeError} when `options.endpoint` is missing or `options.region` is not a known region.
+   */
   constructor(element: HTMLElement, options: RecoveryFormOptions);
   /** Removes the form's DOM, listeners and timers, and frees its memory. */
   destroy(): void;

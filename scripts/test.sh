@@ -32,6 +32,11 @@ CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
     --test wasm_shared --test flow_wasm --test phone_vectors --test identifier_vectors \
     --test token_vectors --test captcha_wasm
 
+step "RecoveryForm in headless Chromium (the browser build's features)"
+CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
+  cargo test -p resetflow --target wasm32-unknown-unknown --no-default-features --features browser \
+    --locked --test form_wasm
+
 step "HTTP contract (schemathesis against openapi.yaml and a live dev server)"
 tools/schemathesis.sh
 

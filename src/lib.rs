@@ -52,6 +52,18 @@
 //! - `captcha` (default): the image captcha engine and its PNG encoder.
 //! - `common-passwords` (default): the list of common passwords that
 //!   [`password`] refuses (about 45 KB gzipped).
+//! - `idna` (default): UTS #46 tables for e-mail domains that are not ASCII
+//!   (the `idna` crate). Without it, wasm32 builds ask the JS host's URL
+//!   parser for the punycode form, and native builds refuse such domains
+//!   with `email.idna_unavailable`.
+//! - `unicode-tables` (default): NFKC tables for new passwords (the
+//!   `unicode-normalization` crate). Without them, wasm32 builds normalise
+//!   through the JS host's `String.prototype.normalize`, and native builds
+//!   refuse non-ASCII passwords with `password.normalisation_unavailable`.
+//! - `phone-metadata` (default): the phone numbering plans compiled in.
+//!   Without it, [`identifier::phone::load_metadata`] installs them at run
+//!   time; until then phone numbers are only checked for their E.164 shape
+//!   (see [`identifier::phone`]).
 //! - `serde`: `Serialize`/`Deserialize` on public data types.
 //! - `browser`: the JavaScript API of the npm package (wasm32 only; no extra
 //!   dependencies beyond `wasm-bindgen` and `js-sys`, which wasm32 builds
@@ -76,6 +88,12 @@ pub mod identifier;
 /// The npm package's `./captcha` entry (wasm32 with feature `js-captcha`).
 #[cfg(all(feature = "js-captcha", target_arch = "wasm32"))]
 mod js_captcha;
+/// The JS host's UTS #46 and NFKC, for wasm32 builds without the tables.
+#[cfg(all(
+    target_arch = "wasm32",
+    any(not(feature = "idna"), not(feature = "unicode-tables"))
+))]
+mod js_host;
 /// The languages user-facing messages come in.
 pub mod locale;
 /// New passwords: the policy they must meet and strength guidance.

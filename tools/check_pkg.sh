@@ -3,8 +3,10 @@
 #   1. the tarball holds every file the package needs;
 #   2. publint --strict on pkg/;
 #   3. @arethetypeswrong/cli on the tarball, profile esm-only (see below);
-#   4. tests/node/*.test.mjs with node's own test runner, against the tarball
-#      installed (offline, from the file) into a temporary project.
+#   4. the tarball installed (offline, from the file) into a temporary
+#      project: tsc --strict on tests/node/types*.ts (the typings, as a
+#      TypeScript user sees them), then tests/node/*.test.mjs with node's
+#      own test runner.
 # The linters come from tools/npm (pinned in its package-lock.json), installed
 # with `npm ci` when tools/npm/node_modules is missing.
 set -euo pipefail
@@ -57,15 +59,37 @@ log "publint --strict"
 # ./captcha entry is ESM like it. attw's esm-only profile leaves out the one
 # resolution mode that cannot work for such a package, CommonJS `require`
 # under node16 (which it would flag as "ESM (dynamic import only)"); node10,
-# node16 from ESM and bundler resolution are all checked.
+# node16 from ESM and bundler resolution are all checked. The stylesheet and
+# the phone table are assets, not modules: they have no types to find.
 log "attw --profile esm-only"
-"$bin/attw" --profile esm-only "$tarball"
+"$bin/attw" --profile esm-only --exclude-entrypoints ./resetflow.css ./phone-metadata.tsv -- "$tarball"
 
-log "node --test against the installed tarball"
+log "install the tarball into a temporary project"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf '{ "name": "resetflow-consumer", "private": true, "type": "module" }\n' >"$tmp/package.json"
 (cd "$tmp" && npm install --offline --no-audit --no-fund --loglevel=error "$tarball")
+
+log "tsc --strict on the typings"
+cp tests/node/types.ts "$tmp/"
+if grep -q "class RecoveryForm" pkg/index.d.ts; then
+  cp tests/node/types-form.ts "$tmp/"
+else
+  log "no RecoveryForm in this build: tests/node/types-form.ts skipped"
+fi
+cat >"$tmp/tsconfig.json" <<'JSON'
+{
+  "compilerOptions": {
+    "strict": true, "noEmit": true, "skipLibCheck": false,
+    "module": "nodenext", "moduleResolution": "nodenext", "target": "es2022",
+    "lib": ["es2022", "dom"], "types": []
+  },
+  "include": ["*.ts"]
+}
+JSON
+"$PWD/$bin/tsc" -p "$tmp/tsconfig.json"
+
+log "node --test against the installed tarball"
 cp tests/node/*.test.mjs "$tmp/"
 (cd "$tmp" && node --test ./*.test.mjs)
 log "package checks passed"

@@ -1,8 +1,29 @@
 //! E-mail addresses: WHATWG syntax, internationalised domains, RFC 5321 limits.
+//!
+//! # Where UTS #46 comes from
+//!
+//! A domain that is ASCII and has no `xn--` label needs no Unicode data: it
+//! is lower-cased and checked here, with the same verdicts UTS #46 gives
+//! (a unit test compares the two). Any other domain goes through UTS #46
+//! ToASCII, provided by one of:
+//!
+//! - the `idna` crate, with the `idna` feature (the default);
+//! - on wasm32 without it, the JS host's URL parser:
+//!   `new URL("http://" + domain + ".x").hostname`, the browser's own
+//!   UTS #46 (WHATWG URL "domain to ASCII"). Characters the URL parser would
+//!   read as URL syntax are refused before it sees them, a sentinel label
+//!   keeps a numeric last label from being read as an IPv4 address, and the
+//!   result passes the same strict checks as every other domain. Two
+//!   differences remain, both in what is accepted rather than in the
+//!   punycode produced: the URL parser does not apply the STD3 rules (its
+//!   ASCII output is checked here instead, which catches them), nor the
+//!   rule against a hyphen at the start or end of a non-ASCII label, which
+//!   is checked here on the typed label (a hyphen hidden behind a character
+//!   UTS #46 ignores, such as a soft hyphen, is not seen);
+//! - natively without it: none; such a domain is refused with
+//!   `email.idna_unavailable`.
 
 use core::fmt;
-
-use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 
 use super::error::ErrorKind;
 
@@ -104,23 +125,19 @@ fn is_local_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(&b)
 }
 
-/// Maps a domain through UTS #46 ToASCII and checks the result against the
-/// WHATWG label rule and the DNS lengths.
-///
-/// UTS #46 runs non-transitionally (`faß.de` stays `ß`, as in current browsers)
-/// with the STD3 ASCII rules, so it lower-cases, folds full-width forms and
-/// the ideographic full stop, punycodes, and rejects what IDNA 2008 disallows
-/// (including invalid `xn--` labels, bidi and joiner rule violations). Lengths
-/// are not left to it so that they can be reported with their own codes.
+/// Maps a domain to its ASCII form and checks it against the WHATWG label
+/// rule and the DNS lengths.
 fn domain_to_ascii(domain: &str) -> Result<String, ErrorKind> {
-    let ascii = Uts46::new()
-        .to_ascii(
-            domain.as_bytes(),
-            AsciiDenyList::STD3,
-            Hyphens::CheckFirstLast,
-            DnsLength::Ignore,
-        )
-        .map_err(|_| ErrorKind::EmailInvalidDomain)?;
+    let ascii = if needs_uts46(domain) {
+        uts46_to_ascii(domain)?
+    } else {
+        domain.to_ascii_lowercase()
+    };
+    check_ascii_domain(ascii)
+}
+
+/// The checks every domain's ASCII form must pass.
+fn check_ascii_domain(ascii: String) -> Result<String, ErrorKind> {
     // UTS #46 lets empty labels through (`a..b`, a trailing root dot); the
     // WHATWG rule and e-mail do not. Re-check the output strictly, whatever
     // the mapping did.
@@ -141,7 +158,80 @@ fn domain_to_ascii(domain: &str) -> Result<String, ErrorKind> {
     if ascii.len() > MAX_DOMAIN_OCTETS {
         return Err(ErrorKind::EmailDomainTooLong);
     }
-    Ok(ascii.into_owned())
+    Ok(ascii)
+}
+
+/// Whether UTS #46 has work to do beyond lower-casing: a character that is
+/// not ASCII, or a punycode label whose decoded form must be validated.
+fn needs_uts46(domain: &str) -> bool {
+    !domain.is_ascii()
+        || domain.split('.').any(|label| {
+            label
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case("xn--"))
+        })
+}
+
+/// UTS #46 ToASCII with the `idna` crate.
+///
+/// It runs non-transitionally (`faß.de` stays `ß`, as in current browsers)
+/// with the STD3 ASCII rules, so it lower-cases, folds full-width forms and
+/// the ideographic full stop, punycodes, and rejects what IDNA 2008 disallows
+/// (including invalid `xn--` labels, bidi and joiner rule violations).
+/// Lengths are not left to it so that they can be reported with their own
+/// codes.
+#[cfg(feature = "idna")]
+fn uts46_to_ascii(domain: &str) -> Result<String, ErrorKind> {
+    use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
+
+    Uts46::new()
+        .to_ascii(
+            domain.as_bytes(),
+            AsciiDenyList::STD3,
+            Hyphens::CheckFirstLast,
+            DnsLength::Ignore,
+        )
+        .map(|ascii| ascii.into_owned())
+        .map_err(|_| ErrorKind::EmailInvalidDomain)
+}
+
+/// UTS #46 ToASCII by the JS host's URL parser (see the module docs).
+#[cfg(all(not(feature = "idna"), target_arch = "wasm32"))]
+fn uts46_to_ascii(domain: &str) -> Result<String, ErrorKind> {
+    // ASCII outside letters, digits, `-` and `.` is refused by the STD3
+    // rules anyway, and some of it (`/`, `?`, `#`, `%`, `:`, `\`, `[`, tab,
+    // ...) would be read as URL syntax.
+    let url_safe = domain
+        .bytes()
+        .all(|b| !b.is_ascii() || b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    // UTS #46 with CheckHyphens off still refuses a label starting or ending
+    // with `-`, but the URL parser skips that check too. The characters UTS
+    // #46 maps to `-` are the hyphen-minus and its small and full-width forms.
+    let hyphen = |c: Option<char>| matches!(c, Some('-' | '\u{FE63}' | '\u{FF0D}'));
+    let edge_hyphen = domain
+        .split(['.', '\u{3002}', '\u{FF0E}', '\u{FF61}'])
+        .any(|label| hyphen(label.chars().next()) || hyphen(label.chars().next_back()));
+    if !url_safe || edge_hyphen {
+        return Err(ErrorKind::EmailInvalidDomain);
+    }
+    // The sentinel label `x` keeps a numeric last label (`１２３`) from being
+    // parsed as an IPv4 address; it is not a number, and as a left-to-right
+    // label it satisfies the bidi rule in any domain.
+    let mut url = String::with_capacity(domain.len() + 10);
+    url.push_str("http://");
+    url.push_str(domain);
+    url.push_str(".x");
+    let host = crate::js_host::url_hostname(&url).ok_or(ErrorKind::EmailInvalidDomain)?;
+    match host.strip_suffix(".x") {
+        Some(ascii) => Ok(ascii.to_owned()),
+        None => Err(ErrorKind::EmailInvalidDomain),
+    }
+}
+
+/// Without the `idna` feature a native build has no UTS #46.
+#[cfg(all(not(feature = "idna"), not(target_arch = "wasm32")))]
+fn uts46_to_ascii(_domain: &str) -> Result<String, ErrorKind> {
+    Err(ErrorKind::EmailIdnaUnavailable)
 }
 
 #[cfg(test)]
@@ -167,6 +257,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "idna")]
     fn domain_is_mapped_by_uts46() {
         // U+3002 IDEOGRAPHIC FULL STOP and full-width letters, as typed with a
         // CJK input method (UTS #46 section 4, mapping step).
@@ -177,6 +268,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "idna")]
     fn lengths_are_checked_on_the_ascii_form() {
         // 20 x "ü" encodes to "td" + 20 x "a" (Python's `punycode` codec):
         // a 26-octet ASCII label.
@@ -194,5 +286,65 @@ mod tests {
         assert_eq!(err(&format!("{long}@-x.com")), "email.local_too_long");
         assert_eq!(err(&format!("a@-{long}.com")), "email.invalid_domain");
         assert_eq!(err(&format!("a b{long}@x.com")), "email.invalid_local");
+    }
+
+    /// The ASCII path (lower-casing and the strict checks) must give exactly
+    /// the verdicts of UTS #46 followed by the strict checks, on every ASCII
+    /// domain without an `xn--` label: all strings up to length 4 over an
+    /// alphabet of each class of character that matters, and longer
+    /// pseudo-random ones.
+    #[test]
+    #[cfg(feature = "idna")]
+    fn ascii_domains_skip_uts46_with_the_same_verdicts() {
+        fn via_uts46(domain: &str) -> Result<String, ErrorKind> {
+            check_ascii_domain(uts46_to_ascii(domain)?)
+        }
+        let alphabet: Vec<char> = "aZ9-._!%/ \u{7f}".chars().collect();
+        let mut domains: Vec<String> = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = domains
+                .iter()
+                .flat_map(|d| alphabet.iter().map(move |c| format!("{d}{c}")))
+                .collect();
+            domains.extend(longer);
+        }
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..2000 {
+            let len = (state % 40) as usize;
+            let mut d = String::new();
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                d.push(b"abcXYZ019-.-."[(state % 13) as usize] as char);
+            }
+            domains.push(d);
+        }
+        domains.push(format!("{}.com", "a".repeat(64)));
+        domains.push(format!("{}.com", "a".repeat(250)));
+        for d in domains.iter().filter(|d| !d.is_empty() && !needs_uts46(d)) {
+            assert_eq!(domain_to_ascii(d), via_uts46(d), "{d:?}");
+        }
+    }
+
+    #[test]
+    fn punycode_labels_need_uts46() {
+        assert!(needs_uts46("xn--mnchen-3ya.de"));
+        assert!(needs_uts46("a.XN--zckzah"));
+        assert!(needs_uts46("münchen.de"));
+        assert!(!needs_uts46("axn--b.de"));
+        assert!(!needs_uts46("Example.COM"));
+    }
+
+    #[test]
+    #[cfg(all(not(feature = "idna"), not(target_arch = "wasm32")))]
+    fn without_idna_a_native_build_refuses_international_domains() {
+        assert_eq!(err("a@münchen.de"), "email.idna_unavailable");
+        assert_eq!(err("a@xn--mnchen-3ya.de"), "email.idna_unavailable");
+        // ASCII domains need no tables.
+        assert_eq!(ok("Jane@Example.COM"), "Jane@example.com");
+        assert_eq!(err("a@-x.com"), "email.invalid_domain");
+        // Errors of the local part still come first.
+        assert_eq!(err("a b@münchen.de"), "email.invalid_local");
     }
 }

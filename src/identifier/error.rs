@@ -136,6 +136,10 @@ pub enum ErrorKind {
     AccountIdInvalidPrefix,
     /// `region.unknown`: a region code with no known numbering plan.
     UnknownRegion,
+    /// `email.idna_unavailable`: the domain is not ASCII (or has an `xn--`
+    /// label), and this build has no UTS #46 to read it: a native build
+    /// without the `idna` feature.
+    EmailIdnaUnavailable,
 }
 
 impl ErrorKind {
@@ -162,6 +166,7 @@ impl ErrorKind {
         ErrorKind::AccountIdTooLong,
         ErrorKind::AccountIdInvalidPrefix,
         ErrorKind::UnknownRegion,
+        ErrorKind::EmailIdnaUnavailable,
     ];
 
     /// The stable error code, such as `"phone.too_short"`.
@@ -188,6 +193,7 @@ impl ErrorKind {
             ErrorKind::AccountIdTooLong => "account_id.too_long",
             ErrorKind::AccountIdInvalidPrefix => "account_id.invalid_prefix",
             ErrorKind::UnknownRegion => "region.unknown",
+            ErrorKind::EmailIdnaUnavailable => "email.idna_unavailable",
         }
     }
 
@@ -355,6 +361,13 @@ impl ErrorKind {
                 "No se admite este país o región.",
                 "Negara atau wilayah ini tidak didukung.",
                 "不支持该国家/地区。",
+            ],
+            ErrorKind::EmailIdnaUnavailable => [
+                "Domains with international characters cannot be checked here. Use another e-mail address.",
+                "Domains mit internationalen Zeichen können hier nicht geprüft werden. Verwenden Sie eine andere E-Mail-Adresse.",
+                "Aquí no se pueden comprobar dominios con caracteres internacionales. Usa otro correo electrónico.",
+                "Domain dengan karakter internasional tidak dapat diperiksa di sini. Gunakan alamat email lain.",
+                "此处无法检查含国际化字符的域名，请使用其他邮箱地址。",
             ],
         }
     }

@@ -24,6 +24,15 @@
 //! 7. Anything else is `identifier.unrecognized` (this includes letters in a
 //!    number, such as vanity numbers or `ext.`).
 //!
+//! Without the phone numbering plans (a build without the `phone-metadata`
+//! feature, before [`phone::load_metadata`] ran), rule 5 finds no phone
+//! number, so bare digits are an account ID, and numbers with `+` are
+//! checked for their E.164 shape only (see [`phone`]).
+//!
+//! Without UTS #46 (a native build without the `idna` feature), an e-mail
+//! domain that is not ASCII is `email.idna_unavailable`; a browser build
+//! without it asks the browser (see [`Email`]).
+//!
 //! Once the kind is chosen it is final: `+49 1` is `phone.too_short`, not an
 //! attempt at something else. This is what the form shows as the user types.
 //!
@@ -58,6 +67,8 @@
 //! [`MAX_INPUT_CHARS`]: crate::identifier::MAX_INPUT_CHARS
 //! [`Email`]: crate::identifier::Email
 //! [`AccountIdRule`]: crate::identifier::AccountIdRule
+//! [`phone`]: crate::identifier::phone
+//! [`phone::load_metadata`]: crate::identifier::phone::load_metadata
 
 use crate::digits::decimal_digit;
 use core::fmt;
@@ -377,5 +388,32 @@ mod tests {
             parse(&spaced, None).unwrap_err().code(),
             "identifier.too_long"
         );
+    }
+
+    /// Before the phone plans are loaded (no lib test loads them into the
+    /// global table, so this holds for the whole test run).
+    #[test]
+    #[cfg(not(feature = "phone-metadata"))]
+    fn without_phone_plans_digits_are_account_ids_and_plus_numbers_e164() {
+        let de: Region = "DE".parse().unwrap();
+        assert!(!phone::metadata_loaded());
+        let id = parse("015123456789", Some(de)).unwrap();
+        assert_eq!((id.kind(), id.as_str()), (Kind::AccountId, "015123456789"));
+        let id = parse("+49 151 2345 6789", Some(de)).unwrap();
+        assert_eq!((id.kind(), id.as_str()), (Kind::Phone, "+4915123456789"));
+        assert_eq!(
+            parse("0151 2345 6789", Some(de)).unwrap_err().code(),
+            "phone.missing_region"
+        );
+        assert_eq!(
+            parse("1234567890123", Some(de)).unwrap_err().code(),
+            "account_id.too_long"
+        );
+        assert_eq!(
+            parse("+49 151", None).unwrap_err().code(),
+            "phone.too_short"
+        );
+        assert_eq!(de.country_code(), 49);
+        assert!("XX".parse::<Region>().is_err());
     }
 }

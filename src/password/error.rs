@@ -25,14 +25,19 @@ pub enum PasswordError {
     /// Contains a control character, a line or paragraph separator, or a
     /// Unicode noncharacter.
     InvalidCharacters,
+    /// Not ASCII, and this build cannot normalise it: a native build without
+    /// the `unicode-tables` feature. (Browser builds without it normalise
+    /// through the JS host.)
+    NormalisationUnavailable,
 }
 
 impl PasswordError {
     /// Every kind, in the order [`Policy::check`](super::Policy::check)
     /// tests for them.
-    pub const ALL: [PasswordError; 7] = [
+    pub const ALL: [PasswordError; 8] = [
         PasswordError::TooLong,
         PasswordError::InvalidCharacters,
+        PasswordError::NormalisationUnavailable,
         PasswordError::TooShort,
         PasswordError::NeedsLettersAndDigits,
         PasswordError::ContainsIdentifier,
@@ -50,6 +55,7 @@ impl PasswordError {
             PasswordError::NeedsLettersAndDigits => "password.needs_letters_and_digits",
             PasswordError::Mismatch => "password.mismatch",
             PasswordError::InvalidCharacters => "password.invalid_characters",
+            PasswordError::NormalisationUnavailable => "password.normalisation_unavailable",
         }
     }
 
@@ -119,6 +125,20 @@ impl PasswordError {
                 "Kata sandi berisi karakter yang tidak dapat digunakan, seperti baris baru atau karakter kontrol."
             }
             (InvalidCharacters, Zh) => "密码包含无法使用的字符，例如换行符或控制字符。",
+
+            (NormalisationUnavailable, En) => {
+                "Only letters, digits and symbols of the English keyboard can be used here."
+            }
+            (NormalisationUnavailable, De) => {
+                "Hier können nur Buchstaben, Ziffern und Zeichen der englischen Tastatur verwendet werden."
+            }
+            (NormalisationUnavailable, Es) => {
+                "Aquí solo se pueden usar letras, números y símbolos del teclado inglés."
+            }
+            (NormalisationUnavailable, Id) => {
+                "Di sini hanya huruf, angka, dan simbol pada papan ketik bahasa Inggris yang dapat digunakan."
+            }
+            (NormalisationUnavailable, Zh) => "此处只能使用英文键盘上的字母、数字和符号。",
         }
     }
 }

@@ -24,6 +24,14 @@
 //!   against `e` + U+0301) would hash differently. NIST SP 800-63B 5.1.1.2
 //!   recommends NFKC or NFKD; NFKC (rather than the NFC of RFC 8265
 //!   `OpaqueString`) also folds full-width and other compatibility forms.
+//!
+//!   The tables come from the `unicode-normalization` crate (feature
+//!   `unicode-tables`, on by default). Without them a wasm32 build
+//!   normalises through the JS host's `String.prototype.normalize("NFKC")`
+//!   (the browser's own Unicode version), and a native build accepts only
+//!   ASCII passwords, which are their own NFKC, refusing others with
+//!   [`PasswordError::NormalisationUnavailable`](crate::password::PasswordError::NormalisationUnavailable);
+//!   a server should keep the feature on.
 //! - **Length** 8 to 128 characters, counted in Unicode scalar values
 //!   (`char`s) of the NFKC form, as NIST SP 800-63B counts "each Unicode code
 //!   point as a single character". Not grapheme clusters: an emoji with a
@@ -79,6 +87,7 @@
 //! ```
 
 mod error;
+mod nfkc;
 mod strength;
 
 #[cfg(feature = "common-passwords")]
@@ -87,7 +96,6 @@ mod common;
 use core::fmt;
 
 use subtle::ConstantTimeEq;
-use unicode_normalization::UnicodeNormalization;
 
 pub use error::PasswordError;
 pub use strength::{estimate, Hint, Strength};
@@ -236,7 +244,7 @@ pub fn is_common(password: &str) -> bool {
     if password.len() > MAX_INPUT_BYTES {
         return false;
     }
-    is_common_folded(&password.nfkc().collect::<String>().to_lowercase())
+    is_common_folded(&nfkc::nfkc_or_same(password).to_lowercase())
 }
 
 /// The list lookup on an already normalised, lower-cased password.
@@ -275,6 +283,8 @@ fn is_invalid_char(c: char) -> bool {
 ///
 /// [`PasswordError::TooLong`], [`PasswordError::TooShort`] or
 /// [`PasswordError::InvalidCharacters`]: no stored password can match.
+/// [`PasswordError::NormalisationUnavailable`] for a non-ASCII password in a
+/// native build without the `unicode-tables` feature.
 pub fn normalise(raw: &str) -> Result<String, PasswordError> {
     if raw.len() > MAX_INPUT_BYTES {
         return Err(PasswordError::TooLong);
@@ -287,7 +297,7 @@ pub fn normalise(raw: &str) -> Result<String, PasswordError> {
     // Stop one past the limit: enough to know it is too long, and a
     // compatibility expansion (U+FDFA is 18 characters) cannot grow the buffer
     // beyond that.
-    let normalised: String = raw.nfkc().take(MAX_LEN + 1).collect();
+    let normalised = nfkc::nfkc(raw, MAX_LEN + 1).ok_or(PasswordError::NormalisationUnavailable)?;
     let count = normalised.chars().count();
     if count > MAX_LEN {
         Err(PasswordError::TooLong)
@@ -302,7 +312,7 @@ pub fn normalise(raw: &str) -> Result<String, PasswordError> {
 /// one of the identifiers; see the module docs for the fragment rule.
 fn contains_identifier(folded: &str, identifiers: &[&str]) -> bool {
     identifiers.iter().any(|id| {
-        let id: String = id.nfkc().collect::<String>().to_lowercase();
+        let id = nfkc::nfkc_or_same(id).to_lowercase();
         let long_enough = |s: &&str| s.chars().count() >= IDENTIFIER_FRAGMENT_MIN;
         core::iter::once(id.as_str())
             .chain(id.split(|c: char| !c.is_alphanumeric()))
@@ -319,7 +329,10 @@ mod tests {
     /// never turns an allowed character into a refused one. Check every
     /// Unicode scalar value.
     #[test]
+    #[cfg(feature = "unicode-tables")]
     fn nfkc_never_produces_a_refused_character() {
+        use unicode_normalization::UnicodeNormalization;
+
         let mut buf = [0u8; 4];
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             if is_invalid_char(c) {

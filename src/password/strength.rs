@@ -7,8 +7,6 @@
 //! or dates, so it overrates a password like `hellothere`. It decides
 //! nothing: [`Policy::check`](super::Policy::check) does.
 
-use unicode_normalization::UnicodeNormalization;
-
 use super::{
     contains_identifier, is_common_folded, is_invalid_char, MAX_INPUT_BYTES, MAX_LEN, MIN_LEN,
 };
@@ -166,7 +164,11 @@ impl Hint {
 /// 3. The bits map to a score at 28, 40, 60 and 80 bits.
 pub fn estimate(password: &str, identifiers: &[&str]) -> Strength {
     let cut = floor_char_boundary(password, MAX_INPUT_BYTES);
-    let normalised: String = password[..cut].nfkc().take(MAX_LEN + 1).collect();
+    // Where this build cannot normalise (see `nfkc`), the estimate is made
+    // on the text as typed, and scores 0: `Policy::check` refuses it.
+    let nfkc = super::nfkc::nfkc(&password[..cut], MAX_LEN + 1);
+    let unnormalisable = nfkc.is_none();
+    let normalised = nfkc.unwrap_or_else(|| password[..cut].chars().take(MAX_LEN + 1).collect());
     let folded = normalised.to_lowercase();
     let chars: Vec<char> = normalised.chars().collect();
     let lower: Vec<char> = chars.iter().flat_map(|c| c.to_lowercase()).collect();
@@ -191,7 +193,8 @@ pub fn estimate(password: &str, identifiers: &[&str]) -> Strength {
         hints.push(Hint::Longer);
     }
     // Whatever `check` refuses scores 0, hint or not.
-    refused |= chars.len() < MIN_LEN
+    refused |= unnormalisable
+        || chars.len() < MIN_LEN
         || chars.len() > MAX_LEN
         || cut < password.len()
         || chars.iter().any(|&c| is_invalid_char(c));

@@ -134,7 +134,8 @@ const CHANNEL_REQUIRED: Text = [
 ];
 
 /// Codes without a library message, with their text.
-const ERRORS: [(&str, &Text); 17] = [
+const ERRORS: [(&str, &Text); 18] = [
+    ("captcha.unavailable", &CAPTCHA_UNAVAILABLE),
     ("network.failed", &NETWORK),
     ("rate.limited", &RATE),
     ("flow.not_found", &NOT_FOUND),
@@ -154,6 +155,13 @@ const ERRORS: [(&str, &Text); 17] = [
     ("password.required", &PASSWORD_REQUIRED),
 ];
 
+const CAPTCHA_UNAVAILABLE: Text = [
+    "The image could not be loaded. Try again.",
+    "Das Bild konnte nicht geladen werden. Versuchen Sie es erneut.",
+    "No se pudo cargar la imagen. Inténtalo de nuevo.",
+    "Gambar tidak dapat dimuat. Coba lagi.",
+    "图片无法加载，请重试。",
+];
 const PASSWORD_REQUIRED: Text = [
     "Type a new password.",
     "Geben Sie ein neues Passwort ein.",

@@ -811,7 +811,13 @@ fn on_click(s: &State, e: Event) {
             enter(s, "review");
         }
         "back" => {
-            let to = st.back_to;
+            // From the channels shown by "Not working?" back to the code;
+            // from the review to where it was asked for.
+            let to = if st.step == "channel" {
+                "code"
+            } else {
+                st.back_to
+            };
             drop(st);
             enter(s, to);
         }
@@ -890,11 +896,16 @@ fn on_image_error(s: &State, e: Event) {
         let Ok(mut st) = s.try_borrow_mut() else {
             return;
         };
-        show_error(&st, "network.failed", None, true);
+        // A more specific message (a wrong answer, a 429) stays: the image
+        // that failed with it is only its consequence.
+        if find(&st.root, ".rf-error[data-code]").is_some() {
+            return;
+        }
+        show_error(&st, "captcha.unavailable", None, true);
         st.last = Some(Retry::Image);
         st.host.clone()
     };
-    error_event(&host, "network.failed", 0);
+    error_event(&host, "captcha.unavailable", 0);
 }
 
 /// Fires `resetflow:error` `{ code, status }` on the host element.

@@ -265,7 +265,13 @@ pub(super) fn render(st: &Inner, step: &str) -> (Element, Element) {
             }
             add(&b.form, &[&set]);
             let heading = b.heading.clone();
-            let (form, _) = b.finish(Some(&SEND_CODE), &[("review", &NONE_WORK)]);
+            // Reached by "Not working?": a way back to typing the code.
+            let buttons: &[(&str, &Text)] = if current.is_some() {
+                &[("review", &NONE_WORK), ("back", &BACK)]
+            } else {
+                &[("review", &NONE_WORK)]
+            };
+            let (form, _) = b.finish(Some(&SEND_CODE), buttons);
             let focus = first
                 .or_else(|| super::dom::find(&form, "[name=channel]"))
                 .unwrap_or(heading);

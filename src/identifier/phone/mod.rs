@@ -20,6 +20,33 @@
 //!   one plain number, and a stray letter is more likely a typo;
 //! - short codes, formatting and as-you-type formatting.
 //!
+//! # Where the numbering plans come from
+//!
+//! With the `phone-metadata` feature (the default) the table is compiled in
+//! (about 90 KB of text, 28 KB gzipped). Without it the build carries only
+//! the list of calling codes and regions, and the table is installed at run
+//! time with [`load_metadata`]: the npm package fetches it as a separate
+//! file (`phone-metadata.tsv`, a copy of `metadata.tsv`) after start-up.
+//!
+//! Until it is loaded, parsing runs in a degraded mode:
+//! - a number starting with `+` is checked for its E.164 shape only: 8 to
+//!   15 digits ([`TooShort`](PhoneError::TooShort) /
+//!   [`TooLong`](PhoneError::TooLong)) that start with an assigned calling
+//!   code ([`InvalidCountryCode`](PhoneError::InvalidCountryCode)). No
+//!   national prefix is stripped after the calling code, the
+//!   [`region`](PhoneNumber::region) is known only for a calling code of a
+//!   single region, and the [`number_type`](PhoneNumber::number_type) is
+//!   [`NumberType::Unknown`];
+//! - a number without `+` cannot be read, whatever the default region:
+//!   [`MissingRegion`](PhoneError::MissingRegion), whose message asks for
+//!   the number with its country code. So bare digits are an account ID
+//!   (see [`identifier`](crate::identifier)) when they fit its rule;
+//! - [`Region`] parsing and [`Region::country_code`] work from the built-in
+//!   list; [`Region::national_prefix`] is `None`.
+//!
+//! The server always has the table, and judges again what the browser let
+//! through.
+//!
 //! # Example
 //!
 //! ```
@@ -33,6 +60,7 @@
 //! ```
 
 mod metadata;
+mod plans;
 mod regex;
 
 use crate::digits::decimal_digit;
@@ -40,6 +68,49 @@ use std::fmt;
 use std::str::FromStr;
 
 use metadata::{LengthVerdict, Metadata, Territory};
+
+pub use metadata::MetadataError;
+
+/// Installs the numbering plans from `text`, a table in the format of
+/// `metadata.tsv` (the npm package ships a copy as `phone-metadata.tsv`),
+/// ending the degraded mode described in the [module docs](self).
+///
+/// The table is parsed once and kept for the life of the process (or page).
+/// Idempotent: once a table is in use, later calls return `Ok(())` at once
+/// without reading `text`; with the `phone-metadata` feature the bundled
+/// table is always in use, so this does nothing. Thread-safe: racing calls
+/// install one of the tables, which are the same table in practice.
+///
+/// # Errors
+///
+/// A [`MetadataError`] (code `phone.metadata_invalid`) naming the line of a
+/// malformed record, a pattern outside the supported subset, records out of
+/// order, or an empty table. Nothing is installed then, and a later call may
+/// try again.
+///
+/// # Example
+///
+/// ```
+/// use resetflow::identifier::phone::{load_metadata, metadata_loaded};
+///
+/// // A browser build gets the text with `fetch("phone-metadata.tsv")`.
+/// let table = std::fs::read_to_string("src/identifier/phone/metadata.tsv")?;
+/// load_metadata(&table)?;
+/// assert!(metadata_loaded());
+/// // Once a table is in use, later calls change nothing.
+/// assert!(load_metadata("not a table").is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_metadata(text: &str) -> Result<(), MetadataError> {
+    metadata::load(text)
+}
+
+/// Whether the numbering plans are in use (compiled in, or loaded with
+/// [`load_metadata`]); `false` means the degraded mode of the
+/// [module docs](self).
+pub fn metadata_loaded() -> bool {
+    metadata::current().is_some()
+}
 
 /// Inputs longer than this many characters are rejected as
 /// [`PhoneError::TooLong`] before any other work. The longest valid number
@@ -86,18 +157,22 @@ impl Region {
 
     /// The country calling code dialled for this region, e.g. 49 for DE.
     pub fn country_code(&self) -> u16 {
-        self.territory().map_or(0, |t| t.country_code)
+        match metadata::current() {
+            Some(md) => md.for_region(*self).map_or(0, |t| t.country_code),
+            None => plans::calling_code(*self).unwrap_or(0),
+        }
     }
 
     /// The national (trunk) prefix dialled before a national number within
     /// the region, e.g. `"0"` for DE and `"1"` for US; `None` where there is
-    /// none. Useful for placeholders and hints in a form.
+    /// none (and `None` until the numbering plans are loaded, see the
+    /// [module docs](self)). Useful for placeholders and hints in a form.
     pub fn national_prefix(&self) -> Option<&'static str> {
         self.territory().and_then(|t| t.national_prefix.as_deref())
     }
 
     fn territory(&self) -> Option<&'static Territory> {
-        metadata::bundled().for_region(*self)
+        metadata::current()?.for_region(*self)
     }
 }
 
@@ -119,12 +194,18 @@ impl FromStr for Region {
     /// # Errors
     ///
     /// [`UnknownRegion`] unless `s` is the two-letter code (any case) of a
-    /// region in the phone metadata.
+    /// region in the phone metadata (before it is loaded: in the built-in
+    /// list of regions, which is the same).
     fn from_str(s: &str) -> Result<Region, UnknownRegion> {
         let r = Region::from_code(s).ok_or(UnknownRegion)?;
-        match r.territory() {
-            Some(_) => Ok(r),
-            None => Err(UnknownRegion),
+        let known = match metadata::current() {
+            Some(md) => md.for_region(r).is_some(),
+            None => plans::calling_code(r).is_some(),
+        };
+        if known {
+            Ok(r)
+        } else {
+            Err(UnknownRegion)
         }
     }
 }
@@ -177,14 +258,21 @@ pub enum NumberType {
     Uan,
     /// A voicemail access number.
     Voicemail,
+    /// Not known: the number was read without the numbering plans (see the
+    /// [module docs](self)).
+    Unknown,
 }
 
 impl NumberType {
     /// Whether a text message can plausibly reach this number: mobile
     /// numbers, and numbers whose plan does not distinguish mobile from
-    /// fixed line. A hint for choosing the channel, not a guarantee.
+    /// fixed line, and numbers whose type is [`Unknown`](NumberType::Unknown).
+    /// A hint for choosing the channel, not a guarantee.
     pub fn may_receive_sms(self) -> bool {
-        matches!(self, NumberType::Mobile | NumberType::FixedLineOrMobile)
+        matches!(
+            self,
+            NumberType::Mobile | NumberType::FixedLineOrMobile | NumberType::Unknown
+        )
     }
 
     /// A stable lower-case name, e.g. `"fixed_line_or_mobile"`.
@@ -201,13 +289,15 @@ impl NumberType {
             NumberType::Pager => "pager",
             NumberType::Uan => "uan",
             NumberType::Voicemail => "voicemail",
+            NumberType::Unknown => "unknown",
         }
     }
 }
 
 /// A valid phone number: country calling code and national significant
 /// number. Only [`parse`] makes one, so every value is valid for its
-/// country per the metadata.
+/// country per the metadata (or, before the metadata is loaded, has the
+/// E.164 shape; see the [module docs](self)).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PhoneNumber {
     country_code: u16,
@@ -335,9 +425,51 @@ impl std::error::Error for PhoneError {}
 /// [`TooShort`](PhoneError::TooShort) / [`TooLong`](PhoneError::TooLong)
 /// when the length is outside every length of the country's plan, and
 /// [`Invalid`](PhoneError::Invalid) when the length is possible but the
-/// number is not a valid one (as libphonenumber's `isValidNumber`).
+/// number is not a valid one (as libphonenumber's `isValidNumber`). Before
+/// the metadata is loaded, the errors of the degraded mode of the
+/// [module docs](self).
 pub fn parse(input: &str, default_region: Option<Region>) -> Result<PhoneNumber, PhoneError> {
-    parse_with(metadata::bundled(), input, default_region)
+    match metadata::current() {
+        Some(md) => parse_with(md, input, default_region),
+        None => parse_shape(input),
+    }
+}
+
+/// The fewest and most digits of an E.164 number, calling code included,
+/// accepted before the metadata is loaded. E.164 allows at most 15; the
+/// shortest numbers in use (Niue, Saint Helena) have 7 or 8 with their code,
+/// and 8 is the usual lower bound of form validation.
+const E164_MIN_DIGITS: usize = 8;
+const E164_MAX_DIGITS: usize = 15;
+
+/// The degraded mode: a number starting with `+` checked for its E.164
+/// shape and calling code only.
+fn parse_shape(input: &str) -> Result<PhoneNumber, PhoneError> {
+    let (plus, digits) = lex(input)?;
+    if !plus {
+        return Err(PhoneError::MissingRegion);
+    }
+    if digits.len() < E164_MIN_DIGITS {
+        return Err(PhoneError::TooShort);
+    }
+    if digits.len() > E164_MAX_DIGITS {
+        return Err(PhoneError::TooLong);
+    }
+    // The shortest prefix that is a calling code, as with the metadata;
+    // codes never start with 0.
+    let (country_code, national) = (1..=3)
+        .filter(|_| !digits.starts_with('0'))
+        .find_map(|n| {
+            let cc: u16 = digits[..n].parse().ok()?;
+            plans::is_calling_code(cc).then(|| (cc, digits[n..].to_owned()))
+        })
+        .ok_or(PhoneError::InvalidCountryCode)?;
+    Ok(PhoneNumber {
+        country_code,
+        national,
+        region: plans::sole_region(country_code),
+        number_type: NumberType::Unknown,
+    })
 }
 
 fn parse_with(
@@ -612,5 +744,73 @@ mod serde_impls {
     }
 }
 
-#[cfg(test)]
+/// Tests of the full parser, on the bundled table.
+#[cfg(all(test, feature = "phone-metadata"))]
 mod tests;
+
+/// The degraded mode, on its own whatever the features.
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    fn shape(input: &str) -> Result<(String, Option<String>, &'static str), &'static str> {
+        parse_shape(input)
+            .map(|n| {
+                let region = n.region().map(|r| r.to_string());
+                (n.e164(), region, n.number_type().as_str())
+            })
+            .map_err(|e| e.code())
+    }
+
+    #[test]
+    fn plus_numbers_are_checked_for_their_e164_shape() {
+        assert_eq!(
+            shape("+49 151 2345 6789"),
+            Ok(("+4915123456789".into(), Some("DE".into()), "unknown"))
+        );
+        // +1 is shared by 25 regions: which one is not known without plans.
+        assert_eq!(
+            shape("+1 (650) 253-0000"),
+            Ok(("+16502530000".into(), None, "unknown"))
+        );
+        // Full-width plus and digits, as elsewhere.
+        assert_eq!(
+            shape("＋４４ ２０ ７９４６ ００００"),
+            Ok(("+442079460000".into(), None, "unknown"))
+        );
+        // 8 and 15 digits are the bounds.
+        assert_eq!(shape("+68312345").map(|t| t.0), Ok("+68312345".into()));
+        assert_eq!(shape("+6831234"), Err("phone.too_short"));
+        assert_eq!(
+            shape("+491234567890123").map(|t| t.0),
+            Ok("+491234567890123".into())
+        );
+        assert_eq!(shape("+4912345678901234"), Err("phone.too_long"));
+    }
+
+    #[test]
+    fn calling_codes_must_be_assigned() {
+        // 999 and all of +28 are unassigned; codes never start with 0.
+        assert_eq!(shape("+999 1234 5678"), Err("phone.invalid_country_code"));
+        assert_eq!(shape("+28 1234 5678"), Err("phone.invalid_country_code"));
+        assert_eq!(
+            shape("+0049 151 2345678"),
+            Err("phone.invalid_country_code")
+        );
+        // 3-digit codes: 380 Ukraine, 358 Finland shared with the Åland
+        // Islands, 800 international freephone.
+        assert_eq!(
+            shape("+380 44 123 4567"),
+            Ok(("+380441234567".into(), Some("UA".into()), "unknown"))
+        );
+        assert_eq!(shape("+358 40 123 4567").map(|t| t.1), Ok(None));
+        assert_eq!(shape("+800 1234 5678").map(|t| t.1), Ok(None));
+    }
+
+    #[test]
+    fn national_numbers_need_the_plans() {
+        assert_eq!(shape("0151 23456789"), Err("phone.missing_region"));
+        assert_eq!(shape("+49 151 x"), Err("phone.invalid_characters"));
+        assert_eq!(shape(&"1".repeat(80)), Err("phone.too_long"));
+    }
+}
