@@ -971,7 +971,7 @@ fn show_strength(st: &Inner) {
     let n = score.to_string();
     attr(&meter, "value", Some(&n));
     attr(&meter, "data-score", Some(&n));
-    text.set_text_content(Some(&(" ".to_owned() + st.t(&SCORES[usize::from(score)]))));
+    text.set_text_content(Some(st.t(&SCORES[usize::from(score)])));
     for hint in strength.hints() {
         let li = el(
             &st.doc,
