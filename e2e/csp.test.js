@@ -76,6 +76,8 @@ describe("strict CSP", () => {
       assert.ok(csp["img-src"].includes("'self'"), "captcha images are same-origin");
       if (file.endsWith(".wasm")) assert.equal(res.headers.get("content-type"), "application/wasm");
       if (file.endsWith(".js")) assert.match(res.headers.get("content-type"), /^text\/javascript/);
+      if (file.endsWith(".css")) assert.match(res.headers.get("content-type"), /^text\/css/);
+      if (file.endsWith(".tsv")) assert.match(res.headers.get("content-type"), /^text\/tab-separated-values/);
     }
   });
 
