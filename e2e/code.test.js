@@ -3,7 +3,7 @@
 // cooldown passes without waiting for it: resend (disabled with a visible
 // countdown, then a new code), and "not working?" to the other channel
 // (a real 429 `code.cooldown` with its countdown first, then the code
-// arrives on the other channel).
+// arrives on the other channel), and a flow that outlived its 15 minutes.
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -118,6 +118,21 @@ describe("code step", () => {
     await enterCode(page, server, DEMO.email, mark2);
     assert.match(code, /^\d{6}$/);
     await setPassword(page);
+    await page.context().close();
+  });
+
+  test("a flow past its 15 minutes shows the expired step; restart begins anew", async () => {
+    const page = await openPage(browser, server.url);
+    await enterIdentifier(page, DEMO.id);
+    await solveCaptcha(page, server);
+    server.advanceClock(15 * 60 + 5);
+    const channel = step(page, "channel");
+    await channel.locator('input[name="channel"][value="email"]').check();
+    await channel.locator('button[type="submit"]').click();
+    await waitStep(page, "expired");
+    await shot(page, "code-expired");
+    await step(page, "expired").locator('button[data-action="restart"]').click();
+    await waitStep(page, "identifier");
     await page.context().close();
   });
 });
