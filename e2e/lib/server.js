@@ -75,6 +75,9 @@ export async function startServer(opts = {}) {
   }
 
   const child = spawn(BIN, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  // Should the test process end without its `after` hook, take the server along.
+  const orphanGuard = () => child.kill("SIGKILL");
+  process.on("exit", orphanGuard);
   let out = "";
   let log = "";
   child.stderr.on("data", (d) => { log += d; });
@@ -113,6 +116,7 @@ export async function startServer(opts = {}) {
     },
     /** SIGTERM, then waits for the graceful exit, then removes the files. */
     async stop() {
+      process.off("exit", orphanGuard);
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
         const t = setTimeout(() => child.kill("SIGKILL"), 10000);
