@@ -149,7 +149,9 @@ pub(super) async fn call(win: &Window, req: &Req) -> Result<JsValue, Failure> {
         .get("Retry-After")
         .ok()
         .flatten()
-        .and_then(|s| s.trim().parse::<f64>().ok());
+        // Whole seconds (RFC 9110); an HTTP date is left to `retry_after`.
+        .and_then(|s| s.trim().parse::<u32>().ok())
+        .map(f64::from);
     Err(Failure {
         status,
         code: error

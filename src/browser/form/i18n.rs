@@ -399,7 +399,13 @@ pub(super) const SHOW: Text = [
     "Tampilkan kata sandi",
     "显示密码",
 ];
-pub(super) const STRENGTH: Text = ["Strength: ", "Stärke: ", "Seguridad: ", "Kekuatan: ", "强度："];
+pub(super) const STRENGTH: Text = [
+    "Strength: ",
+    "Stärke: ",
+    "Seguridad: ",
+    "Kekuatan: ",
+    "强度：",
+];
 pub(super) const SCORES: [Text; 5] = [
     [
         "very weak",

@@ -219,13 +219,12 @@ impl RecoveryForm {
         let locale = match get_str(&options, "locale").filter(|l| !l.is_empty()) {
             Some(tag) => Locale::negotiate(&tag),
             None => {
-                let tags: Vec<String> = win
-                    .navigator()
-                    .languages()
-                    .iter()
-                    .filter_map(|v| v.as_string())
-                    .collect();
-                Locale::negotiate(&tags.join(","))
+                let mut tags = String::new();
+                for tag in win.navigator().languages().iter() {
+                    tags.push_str(&tag.as_string().unwrap_or_default());
+                    tags.push(',');
+                }
+                Locale::negotiate(&tags)
             }
         };
         let region_tag = get_str(&options, "region").filter(|r| !r.is_empty());
