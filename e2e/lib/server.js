@@ -46,6 +46,9 @@ export async function startServer(opts = {}) {
   if (!existsSync(BIN)) {
     throw new Error(`${BIN} is missing: run \`cargo build -p resetflow-server\` first`);
   }
+  if (!existsSync(path.join(ROOT, "www/pkg/index.js"))) {
+    throw new Error("www/pkg/ is missing: run scripts/build-pkg.sh first");
+  }
   const work = mkdtempSync(path.join(tmpdir(), "resetflow-e2e-"));
   const flags = { ...LIFTED, ...(opts.flags || {}) };
   const args = [
