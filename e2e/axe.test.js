@@ -134,7 +134,7 @@ describe("axe-core audit of every step", () => {
   test("narrow screen: the page stacked", async () => {
     const page = await openPage(browser, server.url, { viewport: { width: 375, height: 740 } });
     await check(page, "identifier-narrow");
-    await shot(page, "page-narrow");
+    await shot(page, "page-narrow", server);
     await page.context().close();
     assert.deepEqual(blocking.splice(0), []);
   });

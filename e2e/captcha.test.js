@@ -57,7 +57,7 @@ describe("image code", () => {
     assert.equal(challenges.length, issued + 1, "one new challenge for the new image");
     const second = challenges.at(-1).secret;
     await outboxShows(page, second);
-    await shot(page, "captcha-new-image");
+    await shot(page, "captcha-new-image", server);
 
     if (first !== second) {
       // The first image's answer no longer counts.
@@ -92,7 +92,7 @@ describe("image code", () => {
     await attemptsShown(page, 4);
     assert.equal(await flowId(page), id);
     await outboxShows(page, await captchaAnswer(server.url, id));
-    await shot(page, "captcha-wrong-answer");
+    await shot(page, "captcha-wrong-answer", server);
 
     // The focus stays usable: the answer field is there, empty or not, and the new answer works.
     await submitAnswer(page, await captchaAnswer(server.url, id));
@@ -111,7 +111,7 @@ describe("image code", () => {
     }
     await submitAnswer(page, wrong(await captchaAnswer(server.url, id)));
     await waitStep(page, "locked");
-    await shot(page, "captcha-locked");
+    await shot(page, "captcha-locked", server);
     await step(page, "locked").locator('button[data-action="restart"]').click();
     await waitStep(page, "identifier");
     await page.context().close();

@@ -46,7 +46,7 @@ describe("code step", () => {
     assert.ok(a.seconds > COOLDOWN - 5 && a.seconds <= COOLDOWN, `seconds left: ${a.seconds}`);
     assert.ok(a.text.includes(clockText(a.seconds)), `the countdown is visible: "${a.text}" for ${a.seconds} s`);
     await outboxShows(page, first);
-    await shot(page, "code-resend-countdown");
+    await shot(page, "code-resend-countdown", server);
 
     // It counts down.
     await page.clock.fastForward(3000);
@@ -89,7 +89,7 @@ describe("code step", () => {
     const current = channel.locator("label.rf-choice[data-current]");
     assert.equal(await current.count(), 1, "the channel the code went to is marked");
     assert.equal(await current.locator('input[name="channel"]').getAttribute("value"), "sms");
-    await shot(page, "code-not-working");
+    await shot(page, "code-not-working", server);
 
     // Another channel pays the same cooldown: a real 429 from the server.
     const mark2 = await outboxMark(server.url);
@@ -103,7 +103,7 @@ describe("code step", () => {
     assert.equal(r.disabled, true, "retry waits for Retry-After");
     assert.ok(r.seconds > 0 && r.seconds <= COOLDOWN, `retry in ${r.seconds} s`);
     assert.ok(r.text.includes(String(r.seconds)) || r.text.includes(clockText(r.seconds)), `countdown shown: "${r.text}"`);
-    await shot(page, "code-429-countdown");
+    await shot(page, "code-429-countdown", server);
 
     await pastCooldown(page);
     await page.waitForFunction(() => {
@@ -130,7 +130,7 @@ describe("code step", () => {
     await channel.locator('input[name="channel"][value="email"]').check();
     await channel.locator('button[type="submit"]').click();
     await waitStep(page, "expired");
-    await shot(page, "code-expired");
+    await shot(page, "code-expired", server);
     await step(page, "expired").locator('button[data-action="restart"]').click();
     await waitStep(page, "identifier");
     await page.context().close();

@@ -40,7 +40,7 @@ describe("failures", () => {
       await retry.waitFor({ state: "visible" });
       assert.equal(await retry.isEnabled(), true);
       assert.deepEqual(events.at(-1), { code: "network.failed", status: 0 });
-      await shot(page, "failure-network");
+      await shot(page, "failure-network", server);
 
       // The network is back: retry carries on to the image code.
       await page.unroute("**/api/recovery/flows");
@@ -71,7 +71,7 @@ describe("failures", () => {
       assert.equal(c.disabled, true, "retry waits for Retry-After");
       assert.ok(c.seconds > 0 && c.seconds <= 3600, `${c.seconds} s`);
       assert.ok(c.text.includes(String(c.seconds)) || c.text.includes(clockText(c.seconds)), `countdown shown: "${c.text}"`);
-      await shot(page, "failure-429");
+      await shot(page, "failure-429", server);
       await page.context().close();
     } finally {
       await server.stop();

@@ -47,7 +47,7 @@ describe("field guidance", () => {
     assert.ok(err.text.length > 0);
     assert.equal(await input.getAttribute("aria-invalid"), "true", "the field is marked invalid");
     assert.deepEqual(requests, [], "nothing was sent");
-    await shot(page, "fields-identifier-error");
+    await shot(page, "fields-identifier-error", server);
     await page.context().close();
   });
 
@@ -74,7 +74,7 @@ describe("field guidance", () => {
     const strong = await score();
     assert.ok(weak <= 1 && strong >= 3, `abcdefgh1 scores ${weak}, the passphrase ${strong}`);
     assert.ok(hints > 0, "hints for the weak password");
-    await shot(page, "fields-password-strength");
+    await shot(page, "fields-password-strength", server);
 
     // Typed twice, differently: refused on the client.
     await confirm.fill("Velvet-Otter-Runs-24");
@@ -87,7 +87,7 @@ describe("field guidance", () => {
     await confirm.fill("password1");
     await s.locator('button[type="submit"]').click();
     await page.waitForFunction(() => document.querySelector('.rf-step[data-step="password"] .rf-error').dataset.code === "password.common");
-    await shot(page, "fields-password-common");
+    await shot(page, "fields-password-common", server);
     await page.context().close();
   });
 });

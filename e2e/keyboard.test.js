@@ -90,7 +90,7 @@ describe("keyboard only", () => {
     await kb.type(password);
     await kb.press("Enter");
     await waitStep(page, "done");
-    await shot(page, "keyboard-done");
+    await shot(page, "keyboard-done", server);
 
     // The sign-in box, by keyboard as well.
     await tabTo(page, (f) => f.name === "identifier" && f.step === null, "the sign-in identifier");

@@ -56,7 +56,7 @@ describe("locales", () => {
         assert.notEqual(got.heading, seen.en.heading, "not the English heading");
         assert.notEqual(got.label, seen.en.label, "not the English label");
       }
-      await shot(page, `locale-${locale}-identifier`);
+      await shot(page, `locale-${locale}-identifier`, server);
       await page.context().close();
     });
   }

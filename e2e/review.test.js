@@ -48,12 +48,12 @@ describe("manual review", () => {
     assert.ok(err.code.length > 0 && err.code !== "network.failed", `refused: ${err.code}`);
 
     await review.locator('input[name="contact"]').fill(NEW_PHONE);
-    await shot(page, "review-1-request");
+    await shot(page, "review-1-request", server);
     await review.locator('button[type="submit"]').click();
     await waitStep(page, "review_pending");
     const pending = await step(page, "review_pending").textContent();
     assert.match(pending, /one working day/i, `the promise: ${pending}`);
-    await shot(page, "review-2-pending");
+    await shot(page, "review-2-pending", server);
 
     // The operator's side: the pending review of this flow, approved.
     const list = await admin(server.url, "GET", "?status=pending");
@@ -73,7 +73,7 @@ describe("manual review", () => {
     await step(page, "review_pending").locator('button[data-action="refresh"]').click();
     await waitStep(page, "code");
     assert.match(await step(page, "code").innerText(), /•••/, "the masked new contact is named");
-    await shot(page, "review-3-approved-code");
+    await shot(page, "review-3-approved-code", server);
     const c = step(page, "code");
     await c.locator('input[name="code"]').fill(code);
     await c.locator('button[type="submit"]').click();

@@ -110,8 +110,17 @@ export async function captchaLoaded(page, notSrc) {
   return handle.jsonValue();
 }
 
-/** Saves a full-page screenshot as target/e2e/screenshots/<name>.png. */
-export async function shot(page, name) {
+/**
+ * Saves a full-page screenshot as target/e2e/screenshots/<name>.png; with
+ * `server`, first lets the page's outbox column catch up with the server's.
+ */
+export async function shot(page, name, server) {
+  if (server) {
+    const res = await fetch(`${server.url}/dev/outbox`);
+    const n = (await res.json()).length;
+    await page.waitForFunction((k) => document.querySelectorAll("#outbox > li").length >= k, n, { timeout: 5000 })
+      .catch(() => { /* a picture a moment early is still a picture */ });
+  }
   mkdirSync(SHOTS, { recursive: true });
   const file = path.join(SHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true, animations: "disabled", caret: "hide" });

@@ -84,7 +84,7 @@ export async function setPassword(page, password = NEW_PASSWORD) {
  * step when `shots` names a prefix.
  */
 export async function walk(page, server, { identifier, channel, to, password = NEW_PASSWORD, shots }) {
-  const snap = async (n, name) => { if (shots) await shot(page, `${shots}-${n}-${name}`); };
+  const snap = async (n, name) => { if (shots) await shot(page, `${shots}-${n}-${name}`, server); };
   await snap("1", "identifier");
   await enterIdentifier(page, identifier);
   await solveCaptcha(page, server, { snap: () => snap("2", "captcha") });
