@@ -926,3 +926,185 @@ async fn captcha_image_failure_offers_a_new_image() {
     form.destroy();
     host.remove();
 }
+
+/// Every error code the recovery routes of `openapi.yaml` can answer, and
+/// the form's own client-side codes.
+const ERROR_CODES: &[&str] = &[
+    "request.invalid_json",
+    "request.unsupported_media_type",
+    "request.origin_forbidden",
+    "request.not_found",
+    "request.method_not_allowed",
+    "flow.not_found",
+    "flow.expired",
+    "flow.completed",
+    "flow.locked",
+    "flow.revoked",
+    "flow.conflict",
+    "review.denied",
+    "captcha.mismatch",
+    "channel.unknown",
+    "code.cooldown",
+    "code.send_limit",
+    "code.mismatch",
+    "code.attempts_exhausted",
+    "code.expired",
+    "rate.limited",
+    "password.too_short",
+    "password.too_long",
+    "password.common",
+    "password.contains_identifier",
+    "password.needs_letters_and_digits",
+    "password.mismatch",
+    "password.invalid_characters",
+    "review.contact_required",
+    "review.message_required",
+    "review.message_too_long",
+    "review.contact_invalid",
+    "identifier.empty",
+    "identifier.unrecognized",
+    "email.invalid_domain",
+    "phone.too_short",
+    "account_id.too_long",
+    "region.unknown",
+    "internal",
+    // The form's own.
+    "network.failed",
+    "captcha.unavailable",
+    "captcha.required",
+    "code.required",
+    "channel.required",
+];
+
+#[wasm_bindgen_test]
+async fn every_error_code_is_translated_in_every_locale() {
+    let host = host();
+    for code in ERROR_CODES {
+        let mut seen: Vec<String> = Vec::new();
+        for locale in ["en", "de", "es", "id", "zh"] {
+            let _stub = StubFetch::install(&format!(
+                r#"[[422, {{"error":{{"code":"{code}","message":"SERVER TEXT"}}}}]]"#
+            ));
+            let mut form = RecoveryForm::new(
+                host.clone(),
+                options(&[("endpoint", "/api/recovery"), ("locale", locale)]),
+            )
+            .unwrap();
+            let root = q(&host, "div.rf");
+            type_into(&root, "identifier", "100000001");
+            submit(&root);
+            let err = wait_for(&root, &format!(".rf-error[data-code='{code}']"), 2000).await;
+            let shown = err.text_content().unwrap();
+            assert!(
+                !shown.is_empty() && shown != "SERVER TEXT",
+                "{code} in {locale}: {shown:?}"
+            );
+            assert!(
+                !seen.contains(&shown),
+                "{code} in {locale} repeats {shown:?}"
+            );
+            seen.push(shown);
+            form.destroy();
+        }
+    }
+    // A code nobody knows shows the server's localised message.
+    let _stub = StubFetch::install(
+        r#"[[400, {"error":{"code":"something.new","message":"Neue Meldung"}}]]"#,
+    );
+    let mut form = RecoveryForm::new(
+        host.clone(),
+        options(&[("endpoint", "/api/recovery"), ("locale", "de")]),
+    )
+    .unwrap();
+    let root = q(&host, "div.rf");
+    type_into(&root, "identifier", "100000001");
+    submit(&root);
+    let err = wait_for(&root, ".rf-error[data-code='something.new']", 2000).await;
+    assert_eq!(err.text_content().unwrap(), "Neue Meldung");
+    form.destroy();
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn manual_review_waits_then_carries_on_at_the_code() {
+    let pending = FLOW_CHANNEL
+        .replace("\"channel\"", "\"review_pending\"")
+        .replace("\"resend_after\":0", "\"resend_after\":null");
+    let approved = FLOW_CODE
+        .replace(
+            r#"[{"id":"c1","kind":"sms","to":"+49 ••• •••• 89"},
+              {"id":"c2","kind":"email","to":"d•••@example.com"}]"#,
+            r#"[{"id":"r1","kind":"email","to":"n•••@example.org"}]"#,
+        )
+        .replace("\"code_channel\":\"c1\"", "\"code_channel\":\"r1\"");
+    let _stub = StubFetch::install(&format!(
+        "[[201, {FLOW_CAPTCHA}], [200, {FLOW_CHANNEL}], [200, {pending}], [200, {pending}], [200, {approved}]]"
+    ));
+    let host = host();
+    let mut form = RecoveryForm::new(
+        host.clone(),
+        options(&[("endpoint", "/api/recovery"), ("locale", "en")]),
+    )
+    .unwrap();
+    let root = q(&host, "div.rf");
+    type_into(&root, "identifier", "demo@example.com");
+    submit(&root);
+    wait_for(&root, "form[data-step=captcha]", 2000).await;
+    type_into(&root, "answer", "123456");
+    submit(&root);
+    wait_for(&root, "form[data-step=channel]", 2000).await;
+    click(&root, "[data-action=review]");
+    assert_eq!(step(&root), "review");
+
+    // The contact is checked with the identifier parser; the message must be there.
+    type_into(&root, "contact", "new@");
+    submit(&root);
+    assert_eq!(
+        attr(&root, ".rf-error", "data-code").as_deref(),
+        Some("email.missing_domain")
+    );
+    type_into(&root, "contact", "new@example.org");
+    submit(&root);
+    assert_eq!(
+        attr(&root, ".rf-error", "data-code").as_deref(),
+        Some("review.message_required")
+    );
+    assert_eq!(active_name().as_deref(), Some("message"));
+    assert_eq!(StubFetch::calls().len(), 2);
+    type_into(&root, "message", "My phone was stolen.");
+    submit(&root);
+    wait_for(&root, "form[data-step=review_pending]", 2000).await;
+    let sent = body_of(&StubFetch::calls()[2]);
+    assert_eq!(
+        field(&sent, "contact").as_string().as_deref(),
+        Some("new@example.org")
+    );
+    assert_eq!(
+        field(&sent, "message").as_string().as_deref(),
+        Some("My phone was stolen.")
+    );
+    assert!(text(&root, ".rf-intro").contains("one working day"));
+    assert_eq!(doc().active_element().unwrap().tag_name(), "H2");
+
+    // "Check status": still pending, said politely.
+    click(&root, "[data-action=refresh]");
+    wait_for(&root, ".rf-status:not(:empty)", 2000).await;
+    assert_eq!(text(&root, ".rf-status"), "No answer yet.");
+    assert_eq!(attr(&root, ".rf-status", "role").as_deref(), Some("status"));
+    let calls = StubFetch::calls();
+    assert_eq!(
+        field(&calls[3], "method").as_string().as_deref(),
+        Some("GET")
+    );
+    assert!(field(&calls[3], "url")
+        .as_string()
+        .unwrap()
+        .ends_with("/api/recovery/flows/f%201"));
+
+    // Approved: the code went to the new contact.
+    click(&root, "[data-action=refresh]");
+    wait_for(&root, "form[data-step=code]", 2000).await;
+    assert!(text(&root, ".rf-intro").contains("n•••@example.org"));
+    form.destroy();
+    host.remove();
+}

@@ -71,6 +71,10 @@ pub(crate) struct Inner {
     resend_at: f64,
     /// `Date.now()` milliseconds when the retry button becomes usable.
     retry_at: f64,
+    /// `Date.now()` milliseconds of the next look at a pending review.
+    poll_at: f64,
+    /// The request on the way is a poll: an unchanged answer says nothing.
+    quiet: bool,
     /// What the retry button does again.
     last: Option<Retry>,
     /// Numbers requests; an answer to any but the latest is dropped.
@@ -262,6 +266,8 @@ impl RecoveryForm {
             ids: Vec::new(),
             resend_at: 0.0,
             retry_at: 0.0,
+            poll_at: 0.0,
+            quiet: false,
             last: None,
             seq: 0,
             busy: false,
@@ -282,8 +288,15 @@ impl RecoveryForm {
         form.listen("error", true, on_image_error);
         let s = state.clone();
         let tick = Closure::<dyn Fn()>::new(move || {
-            if let Ok(mut st) = s.try_borrow_mut() {
-                timers(&mut st);
+            let poll = match s.try_borrow_mut() {
+                Ok(mut st) => {
+                    timers(&mut st);
+                    poll_due(&mut st)
+                }
+                Err(_) => None,
+            };
+            if let Some(req) = poll {
+                send(&s, req);
             }
         });
         state.borrow_mut().tick = Some(tick.as_ref().unchecked_ref::<Function>().clone());
@@ -370,7 +383,7 @@ fn enter(s: &State, step: &'static str) {
     add(&st.root, &[&form]);
     match step {
         "identifier" => show_kind(&st),
-        "code" => timers(&mut st),
+        "code" | "review_pending" => timers(&mut st),
         _ => {}
     }
     let host = st.host.clone();
@@ -393,15 +406,22 @@ fn apply(s: &State, flow: Flow) {
     let step = Step::from_name(&flow.step).map_or("locked", Step::as_str);
     let same = {
         let mut st = s.borrow_mut();
+        if step == "review_pending" {
+            st.poll_at = Date::now() + POLL_MS;
+        }
         if step == "code" {
             st.resend_at = Date::now() + flow.resend_after.unwrap_or(0.0) * 1000.0;
         }
         st.flow = Some(flow);
         st.last = None;
-        st.step == step
+        let quiet = core::mem::take(&mut st.quiet);
+        (st.step == step).then_some(quiet)
     };
-    if !same {
+    let Some(quiet) = same else {
         return enter(s, step);
+    };
+    if quiet {
+        return;
     }
     // The same step again: a resent code, or a review still pending.
     let mut st = s.borrow_mut();
@@ -483,7 +503,11 @@ fn busy(st: &Inner, on: bool) {
 /// An error answer or a network failure: show it where it belongs.
 fn fail(s: &State, f: Failure) {
     let code = f.code.as_str();
-    let host = s.borrow().host.clone();
+    let host = {
+        let mut st = s.borrow_mut();
+        st.quiet = false;
+        st.host.clone()
+    };
     match code {
         "flow.expired" | "flow.not_found" => enter(s, "expired"),
         "flow.locked" | "flow.revoked" | "flow.completed" | "review.denied" => enter(s, "locked"),
@@ -618,7 +642,7 @@ fn timers(st: &mut Inner) {
     let (resend, retry) = (left(st.resend_at), left(st.retry_at));
     countdown(st, "[data-action=resend]", resend, &RESEND, &RESEND_IN);
     countdown(st, "[data-action=retry]", retry, &RETRY, &RETRY_IN);
-    let counting = resend > 0 || retry > 0;
+    let counting = resend > 0 || retry > 0 || st.step == "review_pending";
     match (counting, st.interval) {
         (true, None) => {
             if let Some(tick) = &st.tick {
@@ -634,6 +658,24 @@ fn timers(st: &mut Inner) {
         }
         _ => {}
     }
+}
+
+/// How often a pending review is looked at again while the page is open.
+const POLL_MS: f64 = 30_000.0;
+
+/// The poll of a pending review, when one is due: an approval then carries
+/// on at the code step without the user asking.
+fn poll_due(st: &mut Inner) -> Option<Req> {
+    if st.step != "review_pending" || st.busy || Date::now() < st.poll_at {
+        return None;
+    }
+    st.poll_at = Date::now() + POLL_MS;
+    st.quiet = true;
+    Some(Req {
+        method: "GET",
+        url: st.url(Route::Flow),
+        body: None,
+    })
 }
 
 fn countdown(st: &Inner, button: &str, secs: u32, idle: &Text, waiting: &Text) {
@@ -837,6 +879,7 @@ fn on_click(s: &State, e: Event) {
             send(s, req);
         }
         "refresh" => {
+            st.quiet = false;
             let req = Req {
                 method: "GET",
                 url: st.url(Route::Flow),
