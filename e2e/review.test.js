@@ -1,7 +1,7 @@
 // Manual review: a user who can reach none of the channels gives a new
 // contact and a message, sees the promise of an answer, an operator
 // approves it through the admin API, a code goes to the new contact, and
-// the user carries on in the same page to a new password.
+// the user carries on in the same page to a new password; a denial locks.
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -26,7 +26,9 @@ describe("manual review", () => {
   });
 
   test("contact and message → review_pending with the promise; approval sends a code to the new contact", async () => {
-    const page = await openPage(browser, server.url);
+    // On playwright's clock, so the form's periodic look at a pending
+    // review can be brought forward.
+    const page = await openPage(browser, server.url, { clock: true });
     await enterIdentifier(page, DEMO.id);
     await solveCaptcha(page, server);
     const id = await flowId(page);
@@ -68,9 +70,11 @@ describe("manual review", () => {
     const flow = await call(server.url, "GET", `/api/recovery/flows/${id}`);
     assert.equal(flow.body.step, "code");
 
-    // The user asks the page again and continues at the code step, with
-    // the code sent to the new contact.
-    await step(page, "review_pending").locator('button[data-action="refresh"]').click();
+    // The page looks again by itself (every 30 s; "check again" does it at
+    // once) and carries on at the code step, with the code sent to the new
+    // contact.
+    assert.equal(await step(page, "review_pending").locator('button[data-action="refresh"]').count(), 1);
+    await page.clock.fastForward(31_000);
     await waitStep(page, "code");
     assert.match(await step(page, "code").innerText(), /•••/, "the masked new contact is named");
     await shot(page, "review-3-approved-code", server);
@@ -83,6 +87,36 @@ describe("manual review", () => {
     assert.equal(await signInOnPage(page, NEW_PHONE, password), "ok", "the new contact replaced the old one");
     assert.equal(await login(server.url, DEMO.phone, password), 401, "the old phone is no longer the account's");
     assert.equal(await login(server.url, DEMO.id, password), 200);
+    await page.context().close();
+  });
+
+  test("check again while pending changes nothing; a denial shows the locked step", async () => {
+    const page = await openPage(browser, server.url);
+    await enterIdentifier(page, "mail-only@example.com");
+    await solveCaptcha(page, server);
+    const id = await flowId(page);
+    await step(page, "channel").locator('button[data-action="review"]').click();
+    await waitStep(page, "review");
+    const review = step(page, "review");
+    await review.locator('input[name="contact"]').fill("someone-new@example.org");
+    await review.locator('textarea[name="message"]').fill("The mailbox was deleted by my old employer.");
+    await review.locator('button[type="submit"]').click();
+    await waitStep(page, "review_pending");
+
+    const refresh = step(page, "review_pending").locator('button[data-action="refresh"]');
+    await refresh.click();
+    await page.waitForFunction(() => !document.querySelector(".rf-step[aria-busy=true], .rf[aria-busy=true]"));
+    await waitStep(page, "review_pending");
+
+    const list = await admin(server.url, "GET", "?status=pending");
+    const mine = list.body.find((r) => r.flow_id === id);
+    assert.ok(mine, JSON.stringify(list.body));
+    const denied = await admin(server.url, "POST", `/${mine.id}/deny`);
+    assert.equal(denied.status, 200, denied.text);
+    await refresh.click();
+    await waitStep(page, "locked");
+    assert.equal(await step(page, "locked").locator('button[data-action="restart"]').count(), 1);
+    await shot(page, "review-denied", server);
     await page.context().close();
   });
 });
