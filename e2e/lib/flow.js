@@ -17,9 +17,13 @@ export const DEMO = {
 export const NEW_PASSWORD = "Velvet-Otter-Runs-42";
 
 /** Step 1: types `identifier` and submits; ends at `captcha`. */
-export async function enterIdentifier(page, identifier) {
+export async function enterIdentifier(page, identifier, { snap } = {}) {
   const s = step(page, "identifier");
   await s.locator('input[name="identifier"]').fill(identifier);
+  if (snap) {
+    await page.waitForFunction(() => document.querySelector("output.rf-kind")?.dataset.kind);
+    await snap();
+  }
   await s.locator('button[type="submit"]').click();
   await waitStep(page, "captcha");
   return flowId(page);
@@ -71,10 +75,11 @@ export async function enterCode(page, server, to, mark, { snap } = {}) {
 }
 
 /** Step 5: types the password twice; ends at `done`. */
-export async function setPassword(page, password = NEW_PASSWORD) {
+export async function setPassword(page, password = NEW_PASSWORD, { snap } = {}) {
   const s = step(page, "password");
   await s.locator('input[name="password"]').fill(password);
   await s.locator('input[name="confirm"]').fill(password);
+  if (snap) await snap();
   await s.locator('button[type="submit"]').click();
   await waitStep(page, "done");
 }
@@ -85,14 +90,12 @@ export async function setPassword(page, password = NEW_PASSWORD) {
  */
 export async function walk(page, server, { identifier, channel, to, password = NEW_PASSWORD, shots }) {
   const snap = async (n, name) => { if (shots) await shot(page, `${shots}-${n}-${name}`, server); };
-  await snap("1", "identifier");
-  await enterIdentifier(page, identifier);
+  await enterIdentifier(page, identifier, { snap: () => snap("1", "identifier") });
   await solveCaptcha(page, server, { snap: () => snap("2", "captcha") });
   await snap("3", "channel");
   const mark = await chooseChannel(page, server, channel);
   await enterCode(page, server, to, mark, { snap: () => snap("4", "code") });
-  await snap("5", "password");
-  await setPassword(page, password);
+  await setPassword(page, password, { snap: () => snap("5", "password") });
   await snap("6", "done");
 }
 
