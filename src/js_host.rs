@@ -3,13 +3,19 @@
 //! Builds without the `idna` or `unicode-tables` features leave the Unicode
 //! tables out and ask the host instead, which has them anyway: every browser
 //! and Node implements UTS #46 in its URL parser and NFKC in
-//! `String.prototype.normalize`. What the host knows is its own Unicode
+//! `String.prototype.normalize`, and lower-cases in
+//! `String.prototype.toLowerCase`. What the host knows is its own Unicode
 //! version, which may be newer or older than the tables of the native build;
 //! the two agree on everything assigned in both.
 
-use js_sys::{Function, JsString, Reflect};
+#[cfg(not(feature = "unicode-tables"))]
+use js_sys::JsString;
+#[cfg(not(feature = "idna"))]
+use js_sys::{Function, Reflect};
+#[cfg(not(feature = "idna"))]
 use wasm_bindgen::{JsCast, JsValue};
 
+#[cfg(not(feature = "idna"))]
 /// The `hostname` of `new URL(url)`, or `None` when the URL parser throws
 /// (or the host has no `URL`).
 pub(crate) fn url_hostname(url: &str) -> Option<String> {
@@ -25,6 +31,31 @@ pub(crate) fn url_hostname(url: &str) -> Option<String> {
         .as_string()
 }
 
+#[cfg(not(feature = "unicode-tables"))]
+/// `s.toLowerCase()`.
+pub(crate) fn lowercase(s: &str) -> String {
+    JsString::from(s).to_lower_case().into()
+}
+
+#[cfg(not(feature = "unicode-tables"))]
+thread_local! {
+    static ALPHABETIC: js_sys::RegExp = js_sys::RegExp::new("^\\p{Alphabetic}$", "u");
+    static NUMBER: js_sys::RegExp = js_sys::RegExp::new("^\\p{N}$", "u");
+}
+
+#[cfg(not(feature = "unicode-tables"))]
+/// `/^\p{Alphabetic}$/u.test(c)`: Rust's `char::is_alphabetic`.
+pub(crate) fn is_alphabetic(c: char) -> bool {
+    ALPHABETIC.with(|re| re.test(c.encode_utf8(&mut [0; 4])))
+}
+
+#[cfg(not(feature = "unicode-tables"))]
+/// `/^\p{N}$/u.test(c)`: Rust's `char::is_numeric`.
+pub(crate) fn is_numeric(c: char) -> bool {
+    NUMBER.with(|re| re.test(c.encode_utf8(&mut [0; 4])))
+}
+
+#[cfg(not(feature = "unicode-tables"))]
 /// `s.normalize("NFKC")`.
 pub(crate) fn nfkc(s: &str) -> String {
     JsString::from(s).normalize("NFKC").into()

@@ -58,12 +58,17 @@
 //!   with `email.idna_unavailable`.
 //! - `unicode-tables` (default): NFKC tables for new passwords (the
 //!   `unicode-normalization` crate). Without them, wasm32 builds normalise
-//!   through the JS host's `String.prototype.normalize`, and native builds
-//!   refuse non-ASCII passwords with `password.normalisation_unavailable`.
+//!   through the JS host's `String.prototype.normalize` (and lower-case and
+//!   classify password characters through it too, leaving core's case
+//!   tables out), and native builds refuse non-ASCII passwords with
+//!   `password.normalisation_unavailable`.
 //! - `phone-metadata` (default): the phone numbering plans compiled in.
 //!   Without it, [`identifier::phone::load_metadata`] installs them at run
 //!   time; until then phone numbers are only checked for their E.164 shape
 //!   (see [`identifier::phone`]).
+//!
+//! The npm package builds with `--no-default-features --features browser`;
+//! `docs/browser-size.md` gives what each feature costs there.
 //! - `serde`: `Serialize`/`Deserialize` on public data types.
 //! - `browser`: the JavaScript API of the npm package (wasm32 only; no extra
 //!   dependencies beyond `wasm-bindgen` and `js-sys`, which wasm32 builds

@@ -465,7 +465,8 @@ async fn unreachable_endpoint_shows_network_failed_with_retry() {
     );
     assert_eq!(field(&errors[0].1, "status").as_f64(), Some(0.0));
 
-    // Retry sends again and fails again.
+    // Retry sends again and fails again; the keyboard focus stays on it.
+    retry.unchecked_ref::<HtmlElement>().focus().unwrap();
     click(&root, "button[data-action=retry]");
     for _ in 0..500 {
         if events(&host)
@@ -484,6 +485,20 @@ async fn unreachable_endpoint_shows_network_failed_with_retry() {
             .filter(|(t, _)| t == "resetflow:error")
             .count(),
         2
+    );
+    assert_eq!(
+        doc()
+            .active_element()
+            .unwrap()
+            .get_attribute("data-action")
+            .as_deref(),
+        Some("retry")
+    );
+    assert_eq!(
+        root.query_selector_all("[data-action=retry]")
+            .unwrap()
+            .length(),
+        1
     );
     form.destroy();
     host.remove();
@@ -1106,5 +1121,24 @@ async fn manual_review_waits_then_carries_on_at_the_code() {
     wait_for(&root, "form[data-step=code]", 2000).await;
     assert!(text(&root, ".rf-intro").contains("n•••@example.org"));
     form.destroy();
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+fn dropping_the_handle_keeps_the_form_working() {
+    let host = host();
+    let form = RecoveryForm::new(
+        host.clone(),
+        options(&[("endpoint", "/api/recovery"), ("locale", "en")]),
+    )
+    .unwrap();
+    // What the garbage collector does to an unreferenced `new RecoveryForm(..)`.
+    drop(form);
+    let root = q(&host, "div.rf");
+    type_into(&root, "identifier", "demo@example.com");
+    assert_eq!(
+        attr(&root, "output.rf-kind", "data-kind").as_deref(),
+        Some("email")
+    );
     host.remove();
 }

@@ -5,7 +5,7 @@
 //! verdicts the server gives.
 
 mod form;
-mod phone;
+pub mod phone;
 
 pub use form::RecoveryForm;
 

@@ -60,6 +60,13 @@
 //! by [`MAX_INPUT_CHARS`], and errors never repeat the input, so they can be
 //! logged. The same code runs natively and in wasm32; it does no I/O.
 //!
+//! # Size
+//!
+//! This module is most of the npm package's wasm, so it slices strings with
+//! `str::get` rather than `&s[a..b]`: the panic path of the latter formats
+//! the string with `Debug`, which links core's Unicode printability tables
+//! (about 4 KB gzipped). `tools/size_report.sh` shows the sizes.
+//!
 //! [`parse`]: crate::identifier::parse
 //! [`Identifier::parse`]: crate::identifier::Identifier::parse
 //! [`ParseOptions`]: crate::identifier::ParseOptions
@@ -77,6 +84,8 @@ mod account;
 mod email;
 mod error;
 pub mod phone;
+#[cfg(any(test, all(target_arch = "wasm32", not(feature = "idna"))))]
+mod punycode;
 
 pub use account::{AccountId, AccountIdRule, InvalidRule, MAX_ACCOUNT_ID_DIGITS};
 pub use email::{Email, MAX_ADDRESS_OCTETS, MAX_DOMAIN_OCTETS, MAX_LABEL_OCTETS, MAX_LOCAL_OCTETS};

@@ -87,8 +87,8 @@
 //! ```
 
 mod error;
-mod nfkc;
 mod strength;
+mod unicode;
 
 #[cfg(feature = "common-passwords")]
 mod common;
@@ -185,12 +185,12 @@ impl Policy {
     ) -> Result<NewPassword, PasswordError> {
         let normalised = normalise(password)?;
         if self.letters_and_digits
-            && !(normalised.chars().any(char::is_alphabetic)
-                && normalised.chars().any(char::is_numeric))
+            && !(normalised.chars().any(unicode::is_alphabetic)
+                && normalised.chars().any(unicode::is_numeric))
         {
             return Err(PasswordError::NeedsLettersAndDigits);
         }
-        let folded = normalised.to_lowercase();
+        let folded = unicode::lowercase(&normalised);
         if contains_identifier(&folded, identifiers) {
             return Err(PasswordError::ContainsIdentifier);
         }
@@ -244,7 +244,7 @@ pub fn is_common(password: &str) -> bool {
     if password.len() > MAX_INPUT_BYTES {
         return false;
     }
-    is_common_folded(&nfkc::nfkc_or_same(password).to_lowercase())
+    is_common_folded(&unicode::lowercase(&unicode::nfkc_or_same(password)))
 }
 
 /// The list lookup on an already normalised, lower-cased password.
@@ -297,7 +297,8 @@ pub fn normalise(raw: &str) -> Result<String, PasswordError> {
     // Stop one past the limit: enough to know it is too long, and a
     // compatibility expansion (U+FDFA is 18 characters) cannot grow the buffer
     // beyond that.
-    let normalised = nfkc::nfkc(raw, MAX_LEN + 1).ok_or(PasswordError::NormalisationUnavailable)?;
+    let normalised =
+        unicode::nfkc(raw, MAX_LEN + 1).ok_or(PasswordError::NormalisationUnavailable)?;
     let count = normalised.chars().count();
     if count > MAX_LEN {
         Err(PasswordError::TooLong)
@@ -312,18 +313,45 @@ pub fn normalise(raw: &str) -> Result<String, PasswordError> {
 /// one of the identifiers; see the module docs for the fragment rule.
 fn contains_identifier(folded: &str, identifiers: &[&str]) -> bool {
     identifiers.iter().any(|id| {
-        let id = nfkc::nfkc_or_same(id).to_lowercase();
+        let id = unicode::lowercase(&unicode::nfkc_or_same(id));
         let long_enough = |s: &&str| s.chars().count() >= IDENTIFIER_FRAGMENT_MIN;
         core::iter::once(id.as_str())
-            .chain(id.split(|c: char| !c.is_alphanumeric()))
+            .chain(id.split(|c: char| !unicode::is_alphanumeric(c)))
             .filter(long_enough)
-            .any(|fragment| folded.contains(fragment))
+            .any(|fragment| contains(folded, fragment))
     })
+}
+
+/// `haystack.contains(needle)`, as a plain search over the bytes (the same
+/// answer for UTF-8). `str::contains` would link core's two-way searcher
+/// and, through its slicing, the `Debug` formatting of strings: several KB
+/// of the browser build, for needles of a few characters.
+fn contains(haystack: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w == needle)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_search_is_substring_search() {
+        for (h, n) in [
+            ("abc", ""),
+            ("abc", "bc"),
+            ("abc", "abcd"),
+            ("", "a"),
+            ("żółw", "ół"),
+            ("żółw", "\u{f3}w"),
+        ] {
+            assert_eq!(contains(h, n), h.contains(n), "{h:?} {n:?}");
+        }
+    }
 
     /// `normalise` checks characters before NFKC on the claim that NFKC
     /// never turns an allowed character into a refused one. Check every

@@ -8,7 +8,8 @@
 //! nothing: [`Policy::check`](super::Policy::check) does.
 
 use super::{
-    contains_identifier, is_common_folded, is_invalid_char, MAX_INPUT_BYTES, MAX_LEN, MIN_LEN,
+    contains, contains_identifier, is_common_folded, is_invalid_char, unicode, MAX_INPUT_BYTES,
+    MAX_LEN, MIN_LEN,
 };
 use crate::Locale;
 
@@ -164,21 +165,22 @@ impl Hint {
 /// 3. The bits map to a score at 28, 40, 60 and 80 bits.
 pub fn estimate(password: &str, identifiers: &[&str]) -> Strength {
     let cut = floor_char_boundary(password, MAX_INPUT_BYTES);
-    // Where this build cannot normalise (see `nfkc`), the estimate is made
-    // on the text as typed, and scores 0: `Policy::check` refuses it.
-    let nfkc = super::nfkc::nfkc(&password[..cut], MAX_LEN + 1);
+    // Where this build cannot normalise (see `unicode`), the estimate is
+    // made on the text as typed, and scores 0: `Policy::check` refuses it.
+    let typed = password.get(..cut).unwrap_or_default();
+    let nfkc = unicode::nfkc(typed, MAX_LEN + 1);
     let unnormalisable = nfkc.is_none();
-    let normalised = nfkc.unwrap_or_else(|| password[..cut].chars().take(MAX_LEN + 1).collect());
-    let folded = normalised.to_lowercase();
+    let normalised = nfkc.unwrap_or_else(|| typed.chars().take(MAX_LEN + 1).collect());
+    let folded = unicode::lowercase(&normalised);
     let chars: Vec<char> = normalised.chars().collect();
-    let lower: Vec<char> = chars.iter().flat_map(|c| c.to_lowercase()).collect();
+    let lower = unicode::lowercase_chars(&chars);
 
     let mut hints = Vec::new();
     let mut refused = false;
 
     // The common list holds only entries the length rule lets through, so an
     // entry stripped of its padding can be looked up the same way.
-    let core = folded.trim_matches(|c: char| !c.is_alphabetic());
+    let core = folded.trim_matches(|c: char| !unicode::is_alphabetic(c));
     let exact_common = is_common_folded(&folded);
     let padded_common = !exact_common && core.len() < folded.len() && is_common_folded(core);
     if exact_common || padded_common {
@@ -300,7 +302,7 @@ fn predictable(chars: &[char]) -> Vec<bool> {
         let reversed: String = window.chars().rev().collect();
         if KEYBOARD_ROWS
             .iter()
-            .any(|row| row.contains(window.as_str()) || row.contains(reversed.as_str()))
+            .any(|row| contains(row, &window) || contains(row, &reversed))
         {
             out[start + 2] = true;
             out[start + 3] = true;

@@ -29,6 +29,23 @@ pub(super) fn tr(locale: Locale, text: &Text) -> &'static str {
     text.split('|').nth(i).unwrap_or(text)
 }
 
+/// `template` with its one `{name}` placeholder replaced by `value`.
+///
+/// Cut at the braces rather than with `str::replace`, whose substring
+/// search would add a few KB to the browser build.
+pub(super) fn fill(template: &str, value: &str) -> String {
+    let mut out = String::with_capacity(template.len() + value.len());
+    match template.split_once('{') {
+        Some((head, rest)) => {
+            out.push_str(head);
+            out.push_str(value);
+            out.push_str(rest.split_once('}').map_or("", |(_, tail)| tail));
+        }
+        None => out.push_str(template),
+    }
+    out
+}
+
 /// The message for an error `code`: the library's own message for
 /// identifier, password and flow codes, else the form's table. `None` for a
 /// code nobody knows (the caller then shows the server's message).

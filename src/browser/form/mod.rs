@@ -31,14 +31,14 @@ use core::cell::RefCell;
 use core::sync::atomic::{AtomicU32, Ordering};
 use std::rc::Rc;
 
-use js_sys::{Date, Function};
+use js_sys::Date;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, HtmlElement, Window};
 
 use crate::identifier::{Identifier, Kind, ParseOptions, Region};
 use crate::password::{estimate, PasswordError, Policy};
-use crate::protocol::{Route, Routes, Step};
+use crate::protocol::{Route, Step};
 use crate::Locale;
 
 use dom::{add, attr, dispatch, el, find, focus, get_str, object, set_value, value};
@@ -82,7 +82,12 @@ pub(crate) struct Inner {
     busy: bool,
     /// Counter in the captcha image URL, so each image is fetched anew.
     img_n: u32,
-    tick: Option<Function>,
+    /// The root's event listeners and the 1 s timer callback. Each holds
+    /// the state: the cycle keeps the form alive while it is on the page,
+    /// even when the page drops its `RecoveryForm` handle, and `destroy()`
+    /// breaks it.
+    listeners: Vec<Listener>,
+    tick: Option<Closure<dyn Fn()>>,
     interval: Option<i32>,
     destroyed: bool,
 }
@@ -109,12 +114,12 @@ impl Inner {
         self.uid.clone() + name
     }
 
+    /// The URL of `route` for the current flow: the contract's template
+    /// with the id percent-encoded into its one `{id}` segment.
     fn url(&self, route: Route) -> String {
         let id = self.flow.as_ref().map_or("", |f| f.id.as_str());
-        let path = Routes::new("")
-            .map(|r| r.path(route, id))
-            .unwrap_or_default();
-        self.endpoint.clone() + &path
+        let id = String::from(js_sys::encode_uri_component(id));
+        self.endpoint.clone() + &fill(route.template(), &id)
     }
 
     fn captcha_url(&self) -> String {
@@ -198,8 +203,6 @@ impl Inner {
 #[wasm_bindgen]
 pub struct RecoveryForm {
     state: State,
-    listeners: Vec<Listener>,
-    tick: Option<Closure<dyn Fn()>>,
 }
 
 #[wasm_bindgen]
@@ -272,20 +275,16 @@ impl RecoveryForm {
             seq: 0,
             busy: false,
             img_n: 0,
+            listeners: Vec::new(),
             tick: None,
             interval: None,
             destroyed: false,
         }));
-        let mut form = RecoveryForm {
-            state: state.clone(),
-            listeners: Vec::new(),
-            tick: None,
-        };
-        form.listen("submit", false, on_submit);
-        form.listen("click", false, on_click);
-        form.listen("input", false, on_input);
+        listen(&state, "submit", false, on_submit);
+        listen(&state, "click", false, on_click);
+        listen(&state, "input", false, on_input);
         // `error` of an <img> does not bubble: listen in the capture phase.
-        form.listen("error", true, on_image_error);
+        listen(&state, "error", true, on_image_error);
         let s = state.clone();
         let tick = Closure::<dyn Fn()>::new(move || {
             let poll = match s.try_borrow_mut() {
@@ -299,10 +298,9 @@ impl RecoveryForm {
                 send(&s, req);
             }
         });
-        state.borrow_mut().tick = Some(tick.as_ref().unchecked_ref::<Function>().clone());
-        form.tick = Some(tick);
+        state.borrow_mut().tick = Some(tick);
         enter(&state, "identifier");
-        Ok(form)
+        Ok(RecoveryForm { state })
     }
 
     /// The id of the current flow, once the server created one.
@@ -314,50 +312,49 @@ impl RecoveryForm {
 
     /// Removes the form from the page with its listeners and timers; answers
     /// still on the way are dropped. Calling it again does nothing.
+    ///
+    /// Dropping the handle (`free()`, or the garbage collector) does not
+    /// remove the form: only `destroy()` does.
     pub fn destroy(&mut self) {
-        let root = match self.state.try_borrow_mut() {
+        let (root, listeners, tick) = match self.state.try_borrow_mut() {
             Ok(mut st) => {
                 st.destroyed = true;
                 if let Some(h) = st.interval.take() {
                     st.win.clear_interval_with_handle(h);
                 }
-                st.tick = None;
                 st.flow = None;
                 st.last = None;
-                st.root.clone()
+                let listeners = core::mem::take(&mut st.listeners);
+                (st.root.clone(), listeners, st.tick.take())
             }
             Err(_) => return,
         };
-        for (name, capture, f) in self.listeners.drain(..) {
+        // Dropped with no borrow held: a listener running right now (one
+        // whose custom event led the page to call `destroy()`) is freed by
+        // wasm-bindgen when it returns.
+        for (name, capture, f) in listeners {
             let _ = root.remove_event_listener_with_callback_and_bool(
                 name,
                 f.as_ref().unchecked_ref(),
                 capture,
             );
         }
-        self.tick = None;
+        drop(tick);
         root.remove();
     }
 }
 
-impl Drop for RecoveryForm {
-    fn drop(&mut self) {
-        self.destroy();
-    }
-}
-
-impl RecoveryForm {
-    fn listen(&mut self, name: &'static str, capture: bool, handler: fn(&State, Event)) {
-        let s = self.state.clone();
-        let f = Closure::<dyn Fn(Event)>::new(move |e: Event| handler(&s, e));
-        let root = self.state.borrow().root.clone();
-        let _ = root.add_event_listener_with_callback_and_bool(
-            name,
-            f.as_ref().unchecked_ref(),
-            capture,
-        );
-        self.listeners.push((name, capture, f));
-    }
+/// Adds `handler` as a listener for `name` events on the form's root.
+fn listen(state: &State, name: &'static str, capture: bool, handler: fn(&State, Event)) {
+    let s = state.clone();
+    let f = Closure::<dyn Fn(Event)>::new(move |e: Event| handler(&s, e));
+    let mut st = state.borrow_mut();
+    let _ = st.root.add_event_listener_with_callback_and_bool(
+        name,
+        f.as_ref().unchecked_ref(),
+        capture,
+    );
+    st.listeners.push((name, capture, f));
 }
 
 // ---------------------------------------------------------------------------
@@ -425,6 +422,7 @@ fn apply(s: &State, flow: Flow) {
     }
     // The same step again: a resent code, or a review still pending.
     let mut st = s.borrow_mut();
+    clear_error(&st, false);
     let text = st.t(if step == "code" {
         &RESENT
     } else {
@@ -437,9 +435,7 @@ fn apply(s: &State, flow: Flow) {
         find(&st.root, ".rf-attempts"),
         st.flow.as_ref().and_then(|f| f.attempts_left),
     ) {
-        p.set_text_content(Some(
-            &st.t(&ATTEMPTS).replace("{n}", &(n as u32).to_string()),
-        ));
+        p.set_text_content(Some(&fill(st.t(&ATTEMPTS), &(n as u32).to_string())));
     }
     timers(&mut st);
 }
@@ -461,7 +457,9 @@ fn send(s: &State, req: Req) {
         st.busy = true;
         st.seq = st.seq.wrapping_add(1);
         st.last = Some(Retry::Http(req.clone()));
-        clear_error(&st);
+        // The retry button stays while its request runs, so the keyboard
+        // focus on it is not lost if the answer is another failure.
+        clear_error(&st, true);
         busy(&st, true);
         (st.seq, st.win.clone())
     };
@@ -566,7 +564,7 @@ fn fewer_attempts(st: &mut Inner) {
         if let Some(n) = flow.attempts_left.as_mut() {
             *n = (*n - 1.0).max(0.0);
             if let Some(p) = find(&st.root, ".rf-attempts") {
-                let text = tr(locale, &ATTEMPTS).replace("{n}", &(*n as u32).to_string());
+                let text = fill(tr(locale, &ATTEMPTS), &(*n as u32).to_string());
                 p.set_text_content(Some(&text));
             }
         }
@@ -576,7 +574,7 @@ fn fewer_attempts(st: &mut Inner) {
 /// Shows the message for `code` in the step's error line (the library's or
 /// the form's text, else the server's `message`), with a retry button.
 fn show_error(st: &Inner, code: &str, server_message: Option<&str>, retry: bool) {
-    clear_error(st);
+    clear_error(st, retry);
     let Some(p) = find(&st.root, ".rf-error") else {
         return;
     };
@@ -585,7 +583,7 @@ fn show_error(st: &Inner, code: &str, server_message: Option<&str>, retry: bool)
         .unwrap_or(st.t(&UNKNOWN_ERROR));
     p.set_text_content(Some(text));
     attr(&p, "data-code", Some(code));
-    if retry {
+    if retry && find(&st.root, "[data-action=retry]").is_none() {
         let b = el(
             &st.doc,
             "button",
@@ -617,12 +615,14 @@ fn invalid(st: &Inner, code: &str, field: &str) -> Option<Element> {
     Some(input)
 }
 
-fn clear_error(st: &Inner) {
+/// Empties the error and status lines; removes the retry button unless
+/// `keep_retry`.
+fn clear_error(st: &Inner, keep_retry: bool) {
     if let Some(p) = find(&st.root, ".rf-error") {
         p.set_text_content(None);
         attr(&p, "data-code", None);
     }
-    if let Some(b) = find(&st.root, "[data-action=retry]") {
+    if let Some(b) = find(&st.root, "[data-action=retry]").filter(|_| !keep_retry) {
         b.remove();
     }
     if let Some(p) = find(&st.root, ".rf-status") {
@@ -648,7 +648,10 @@ fn timers(st: &mut Inner) {
             if let Some(tick) = &st.tick {
                 st.interval = st
                     .win
-                    .set_interval_with_callback_and_timeout_and_arguments_0(tick, 1000)
+                    .set_interval_with_callback_and_timeout_and_arguments_0(
+                        tick.as_ref().unchecked_ref(),
+                        1000,
+                    )
                     .ok();
             }
         }
@@ -688,7 +691,7 @@ fn countdown(st: &Inner, button: &str, secs: u32, idle: &Text, waiting: &Text) {
     let text = if secs > 0 {
         let ss = secs % 60;
         let t = (secs / 60).to_string() + if ss < 10 { ":0" } else { ":" } + &ss.to_string();
-        st.t(waiting).replace("{t}", &t)
+        fill(st.t(waiting), &t)
     } else {
         st.t(idle).to_owned()
     };
@@ -837,9 +840,9 @@ fn on_click(s: &State, e: Event) {
         return;
     };
     match action.as_str() {
-        "new-image" => new_image(&mut st),
+        "new-image" => new_image(st),
         "retry" => match st.last.clone() {
-            Some(Retry::Image) => new_image(&mut st),
+            Some(Retry::Image) => new_image(st),
             Some(Retry::Http(req)) => {
                 drop(st);
                 send(s, req);
@@ -905,15 +908,18 @@ fn on_click(s: &State, e: Event) {
     }
 }
 
-/// Loads another captcha image (a new challenge).
-fn new_image(st: &mut Inner) {
+/// Loads another captcha image (a new challenge) and sends the user to
+/// the answer field.
+fn new_image(mut st: core::cell::RefMut<'_, Inner>) {
     st.img_n += 1;
     st.last = None;
-    clear_error(st);
+    clear_error(&st, false);
     if let Some(img) = find(&st.root, "img.rf-captcha") {
         attr(&img, "src", Some(&st.captcha_url()));
     }
-    if let Some(input) = find(&st.root, "[name=answer]") {
+    let input = find(&st.root, "[name=answer]");
+    drop(st);
+    if let Some(input) = input {
         focus(&input);
     }
 }

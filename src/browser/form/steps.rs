@@ -76,7 +76,7 @@ impl<'a> Builder<'a> {
     /// `Attempts left: n` when the flow says how many.
     fn attempts(&self) {
         if let Some(n) = self.st.flow.as_ref().and_then(|f| f.attempts_left) {
-            let text = self.st.t(&ATTEMPTS).replace("{n}", &(n as u32).to_string());
+            let text = fill(self.st.t(&ATTEMPTS), &(n as u32).to_string());
             self.p("rf-attempts", &text);
         }
     }
@@ -249,7 +249,7 @@ pub(super) fn render(st: &Inner, step: &str) -> (Element, Element) {
                 } else {
                     &VIA_EMAIL
                 };
-                let text = el(doc, "span", &[], &st.t(via).replace("{to}", &ch.to));
+                let text = el(doc, "span", &[], &fill(st.t(via), &ch.to));
                 add(&label, &[&radio, &text]);
                 if current == Some(ch.id.as_str()) {
                     attr(&label, "data-current", Some(""));
@@ -291,7 +291,7 @@ pub(super) fn render(st: &Inner, step: &str) -> (Element, Element) {
                 })
                 .map(|c| c.to.as_str())
                 .unwrap_or("");
-            b.p("rf-intro", &st.t(&CODE_INTRO).replace("{to}", to));
+            b.p("rf-intro", &fill(st.t(&CODE_INTRO), to));
             let input = b.field(
                 "input",
                 "code",

@@ -327,7 +327,8 @@ impl Metadata {
         }
         (1..=digits.len().min(3)).find_map(|n| {
             let cc: u16 = digits.get(..n)?.parse().ok()?;
-            self.main_for_country_code(cc).map(|_| (cc, &digits[n..]))
+            let rest = digits.get(n..)?;
+            self.main_for_country_code(cc).map(|_| (cc, rest))
         })
     }
 }
@@ -341,7 +342,7 @@ fn opt_regex(s: &str, what: &str) -> Result<Option<Regex>, String> {
 }
 
 fn regex_err(what: &str, pattern: &str, e: &RegexError) -> String {
-    format!("{what} pattern {pattern:?}: {e}")
+    format!("{what} pattern \"{pattern}\": {e}")
 }
 
 fn opt_str(s: &str) -> Option<Box<str>> {
@@ -358,20 +359,20 @@ fn parse_record(line: &str) -> Result<Territory, String> {
     }
     let region = match fields[0] {
         "001" => None,
-        code => Some(Region::from_code(code).ok_or_else(|| format!("bad region code {code:?}"))?),
+        code => Some(Region::from_code(code).ok_or_else(|| format!("bad region code \"{code}\""))?),
     };
     let country_code: u16 = fields[1]
         .parse()
-        .map_err(|_| format!("bad calling code {:?}", fields[1]))?;
+        .map_err(|_| format!("bad calling code \"{}\"", fields[1]))?;
     if country_code == 0 || country_code > 999 {
         return Err(format!("calling code {country_code} out of range"));
     }
     let flag = |s: &str, what: &str| match s {
         "0" => Ok(false),
         "1" => Ok(true),
-        _ => Err(format!("bad {what} flag {s:?}")),
+        _ => Err(format!("bad {what} flag \"{s}\"")),
     };
-    let lengths = |s: &str| Lengths::parse(s).ok_or_else(|| format!("bad length list {s:?}"));
+    let lengths = |s: &str| Lengths::parse(s).ok_or_else(|| format!("bad length list \"{s}\""));
     let mut t = Territory {
         region,
         country_code,
@@ -393,7 +394,7 @@ fn parse_record(line: &str) -> Result<Territory, String> {
         let mut parts = field.splitn(3, ':');
         let (Some(code), Some(lens), Some(pattern)) = (parts.next(), parts.next(), parts.next())
         else {
-            return Err(format!("bad number type field {field:?}"));
+            return Err(format!("bad number type field \"{field}\""));
         };
         let desc = Desc {
             lengths: lengths(lens)?,
@@ -416,7 +417,7 @@ fn parse_record(line: &str) -> Result<Territory, String> {
                 t.mobile = Some(desc);
                 continue;
             }
-            other => return Err(format!("unknown number type {other:?}")),
+            other => return Err(format!("unknown number type \"{other}\"")),
         };
         t.others.push((kind, desc));
     }

@@ -460,8 +460,9 @@ fn parse_shape(input: &str) -> Result<PhoneNumber, PhoneError> {
     let (country_code, national) = (1..=3)
         .filter(|_| !digits.starts_with('0'))
         .find_map(|n| {
-            let cc: u16 = digits[..n].parse().ok()?;
-            plans::is_calling_code(cc).then(|| (cc, digits[n..].to_owned()))
+            let cc: u16 = digits.get(..n)?.parse().ok()?;
+            let rest = digits.get(n..)?;
+            plans::is_calling_code(cc).then(|| (cc, rest.to_owned()))
         })
         .ok_or(PhoneError::InvalidCountryCode)?;
     Ok(PhoneNumber {
@@ -559,7 +560,7 @@ fn lex(input: &str) -> Result<(bool, String), PhoneError> {
     }
     let s = input.trim();
     let s = match s.get(..4) {
-        Some(p) if p.eq_ignore_ascii_case("tel:") => &s[4..],
+        Some(p) if p.eq_ignore_ascii_case("tel:") => s.get(4..).unwrap_or(s),
         _ => s,
     };
     let mut plus = false;
@@ -608,7 +609,7 @@ fn extract_country_code(
     } else {
         home.and_then(|t| t.idd.as_ref()).and_then(|idd| {
             let m = idd.match_prefix(digits)?;
-            let rest = &digits[m.end..];
+            let rest = digits.get(m.end..)?;
             // Calling codes never start with 0: "00 0..." is no IDD.
             (!rest.starts_with('0')).then_some(rest)
         })
@@ -655,7 +656,7 @@ fn strip_national_prefix(number: &str, t: &Territory) -> String {
     let last_group_matched = m.groups.last().is_some_and(|g| g.is_some());
     let candidate = match &t.transform_rule {
         Some(rule) if last_group_matched => regex::apply_transform(rule, &m, number),
-        _ => number[m.end..].to_owned(),
+        _ => number.get(m.end..).unwrap_or(number).to_owned(),
     };
     if viable_before && !t.general_matches(&candidate) {
         return number.to_owned();
