@@ -1142,3 +1142,44 @@ fn dropping_the_handle_keeps_the_form_working() {
     );
     host.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_lost_answer_to_the_password_ends_at_done() {
+    // The flow goes straight to the password step (the form follows the
+    // step of each answer); the password's answer is lost on the way.
+    let _stub = StubFetch::install(&format!("[[201, {FLOW_PASSWORD}]]"));
+    let host = host();
+    let mut form = RecoveryForm::new(
+        host.clone(),
+        options(&[("endpoint", "/api/recovery"), ("locale", "en")]),
+    )
+    .unwrap();
+    let root = q(&host, "div.rf");
+    type_into(&root, "identifier", "100000001");
+    submit(&root);
+    wait_for(&root, "form[data-step=password]", 2000).await;
+    type_into(&root, "password", "gravel pine Lantern 47");
+    type_into(&root, "confirm", "gravel pine Lantern 47");
+    submit(&root);
+    wait_for(&root, ".rf-error[data-code='network.failed']", 2000).await;
+    // The server did set it: the retry hears that the flow is complete.
+    StubFetch::push(r#"[409, {"error":{"code":"flow.completed","message":"x"}}]"#);
+    click(&root, "button[data-action=retry]");
+    wait_for(&root, "form[data-step=done]", 2000).await;
+    let calls = StubFetch::calls();
+    assert_eq!(
+        field(&calls[1], "body").as_string(),
+        field(&calls[2], "body").as_string(),
+        "the retry sends the same request"
+    );
+    assert_eq!(calls.len(), 3);
+    assert_eq!(
+        field(&body_of(&calls[2]), "password")
+            .as_string()
+            .as_deref(),
+        Some("gravel pine Lantern 47")
+    );
+    assert!(events(&host).iter().any(|(t, _)| t == "resetflow:complete"));
+    form.destroy();
+    host.remove();
+}

@@ -20,7 +20,58 @@
 //!   for the password. The server checks the same rules again (and the
 //!   common-password list, which the browser build leaves out).
 //!
-//! The DOM hooks, options and events are documented on [`RecoveryForm`].
+//! Options are documented on [`RecoveryForm`]; its DOM and events follow.
+//!
+//! # DOM
+//!
+//! A root `<div class="rf" lang="..">` in `element`, holding one
+//! `<form class="rf-step" data-step="S" novalidate>` at a time, S one of
+//! `identifier`, `captcha`, `channel`, `code`, `password`, `review`,
+//! `review_pending`, `done`, `locked`, `expired`. Each has an `<h2>`
+//! (`tabindex="-1"`, focused when the step has no field), a
+//! `<p class="rf-error" role="alert" aria-live="assertive">` with
+//! `data-code` when it shows an error, and after it, for network errors,
+//! 5xx, `flow.conflict`, 429 and a captcha image that failed to load
+//! (`captcha.unavailable`), a `<button data-action="retry">` (a 429 keeps it
+//! disabled with a `[data-countdown][data-seconds]` until `Retry-After` has
+//! passed). `flow.expired` and `flow.not_found` lead to `expired`;
+//! `flow.locked`, `flow.revoked` and `review.denied` to `locked`;
+//! `flow.completed` to `done`. Fields and buttons by step:
+//!
+//! - identifier: `input[name=identifier][autocomplete=username]`,
+//!   `output.rf-kind[data-kind=email|phone|account_id|]`;
+//! - captcha: `img.rf-captcha` (`{endpoint}/flows/{id}/captcha?n=N`),
+//!   `button[data-action=new-image]`,
+//!   `input[name=answer][inputmode=numeric][autocomplete=off]`,
+//!   `p.rf-attempts`;
+//! - channel: `input[type=radio][name=channel][value=<channel id>]` in
+//!   `label.rf-choice` (`[data-current]` on the channel the last code went
+//!   to), `button[data-action=review]`, and when reached by "Not working?"
+//!   `button[data-action=back]` (back to the code);
+//! - code: `input[name=code][inputmode=numeric][autocomplete=one-time-code][maxlength=6]`,
+//!   `button[data-action=resend]` holding `span[data-countdown][data-seconds]`,
+//!   `button[data-action=not-working]`, `p.rf-attempts`, `p.rf-status`;
+//! - password: `input[name=password]`, `input[name=confirm]` (both
+//!   `type=password`, `autocomplete=new-password`),
+//!   `button[data-action=toggle-visibility][aria-pressed]`,
+//!   `meter.rf-strength` (0 to 4, also as `data-score`), `ul.rf-hints`;
+//! - review: `input[name=contact]`, `textarea[name=message]`,
+//!   `button[data-action=back]`;
+//! - review_pending: `button[data-action=refresh]`, `p.rf-status`; the
+//!   flow is also looked at every 30 s, and an approval carries on at `code`;
+//! - locked, expired: `button[data-action=restart]`.
+//!
+//! Every step's submit button is `button[type=submit]`; while a request
+//! runs the form has `aria-busy="true"`.
+//!
+//! # Events
+//!
+//! `CustomEvent`s on `element`, `bubbles` and `composed`:
+//! `resetflow:step` `{ step, flowId }` on entering each step (the first
+//! too, from the constructor); `resetflow:complete` `{ flowId }` when the
+//! password was set; `resetflow:error` `{ code, status }` for each error
+//! answer of the server and each network failure (status 0). Client-side
+//! validation errors show in the form but fire no event.
 
 mod dom;
 mod http;
@@ -155,51 +206,14 @@ impl Inner {
 /// form.destroy(); // removes the form, its listeners and timers
 /// ```
 ///
-/// # DOM
+/// The form stays on the page until `destroy()`, even if the page keeps no
+/// reference to it. Captcha images are plain `<img>` URLs under `endpoint`:
+/// with a cross-origin endpoint the page's CSP needs that origin in
+/// `img-src` and `connect-src`, and the server's Origin allow-list the page.
 ///
-/// A root `<div class="rf" lang="..">` in `element`, holding one
-/// `<form class="rf-step" data-step="S" novalidate>` at a time, S one of
-/// `identifier`, `captcha`, `channel`, `code`, `password`, `review`,
-/// `review_pending`, `done`, `locked`, `expired`. Each has an `<h2>`
-/// (`tabindex="-1"`, focused when the step has no field), a
-/// `<p class="rf-error" role="alert" aria-live="assertive">` with
-/// `data-code` when it shows an error, and after it, for network errors,
-/// 5xx, `flow.conflict` and 429, a `<button data-action="retry">` (a 429
-/// keeps it disabled with a `[data-countdown][data-seconds]` until
-/// `Retry-After` has passed). Fields and buttons by step:
-///
-/// - identifier: `input[name=identifier][autocomplete=username]`,
-///   `output.rf-kind[data-kind=email|phone|account_id|]`;
-/// - captcha: `img.rf-captcha` (`{endpoint}/flows/{id}/captcha?n=N`),
-///   `button[data-action=new-image]`,
-///   `input[name=answer][inputmode=numeric][autocomplete=off]`,
-///   `p.rf-attempts`;
-/// - channel: `input[type=radio][name=channel][value=<channel id>]` in
-///   `label.rf-choice` (`[data-current]` on the channel the last code went
-///   to), `button[data-action=review]`;
-/// - code: `input[name=code][inputmode=numeric][autocomplete=one-time-code][maxlength=6]`,
-///   `button[data-action=resend]` holding `span[data-countdown][data-seconds]`,
-///   `button[data-action=not-working]`, `p.rf-attempts`, `p.rf-status`;
-/// - password: `input[name=password]`, `input[name=confirm]` (both
-///   `type=password`, `autocomplete=new-password`),
-///   `button[data-action=toggle-visibility][aria-pressed]`,
-///   `meter.rf-strength` (0 to 4, also as `data-score`), `ul.rf-hints`;
-/// - review: `input[name=contact]`, `textarea[name=message]`,
-///   `button[data-action=back]`;
-/// - review_pending: `button[data-action=refresh]`, `p.rf-status`;
-/// - locked, expired: `button[data-action=restart]`.
-///
-/// Every step's submit button is `button[type=submit]`; while a request
-/// runs the form has `aria-busy="true"`.
-///
-/// # Events
-///
-/// `CustomEvent`s on `element`, `bubbles` and `composed`:
-/// `resetflow:step` `{ step, flowId }` on entering each step (the first
-/// too, from the constructor); `resetflow:complete` `{ flowId }` when the
-/// password was set; `resetflow:error` `{ code, status }` for each error
-/// answer of the server and each network failure (status 0). Client-side
-/// validation errors show in the form but fire no event.
+/// Its DOM, CSS hooks and events are described in the module docs of
+/// `src/browser/form/mod.rs` (wasm-bindgen copies this comment into the
+/// JavaScript glue, so it stays short).
 #[wasm_bindgen]
 pub struct RecoveryForm {
     state: State,
@@ -508,7 +522,10 @@ fn fail(s: &State, f: Failure) {
     };
     match code {
         "flow.expired" | "flow.not_found" => enter(s, "expired"),
-        "flow.locked" | "flow.revoked" | "flow.completed" | "review.denied" => enter(s, "locked"),
+        // The password was set, by this form's own request whose answer got
+        // lost (a retry after a network failure) or in another tab.
+        "flow.completed" => enter(s, "done"),
+        "flow.locked" | "flow.revoked" | "review.denied" => enter(s, "locked"),
         "flow.wrong_step" => {
             // The flow moved on elsewhere (another tab, an operator): reload it.
             let req = {
