@@ -1,109 +1,188 @@
-// A plain test client for the recovery API, until the wasm RecoveryForm
-// mounts here. No inline code: the page runs under a strict CSP.
-const API = "/api/recovery";
+// The test page: the recovery form from the npm package (built into ./pkg/
+// by scripts/build-pkg.sh), the dev outbox beside it, a sign-in box and a
+// language picker. No inline code anywhere: the page runs under the
+// server's strict Content-Security-Policy.
+
+const ENDPOINT = "/api/recovery";
+const LOCALES = ["en", "de", "es", "id", "zh"];
+const OUTBOX_EVERY_MS = 1500;
+
 const $ = (id) => document.getElementById(id);
-let flow = null;
+const params = new URLSearchParams(location.search);
 
-async function call(method, path, body) {
-  const init = { method, headers: {} };
-  if (body !== undefined) {
-    init.headers["Content-Type"] = "application/json";
-    init.body = JSON.stringify(body);
+let RecoveryForm = null;
+let form = null;
+let currentFlow = "";
+
+// --- the recovery form ----------------------------------------------------
+
+function mount(locale) {
+  const host = $("form-host");
+  if (form) {
+    form.destroy();
+    form = null;
   }
-  let res;
-  try {
-    res = await fetch(path, init);
-  } catch {
-    throw { code: "network", message: "Network error: check the connection and retry." };
-  }
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw data.error || { code: String(res.status), message: res.statusText };
-  return data;
+  host.replaceChildren();
+  const options = { endpoint: ENDPOINT };
+  if (locale) options.locale = locale;
+  const region = params.get("region");
+  if (region) options.region = region;
+  form = new RecoveryForm(host, options);
+  // Without a chosen locale the form picks one from navigator.languages:
+  // show that choice in the picker.
+  const root = host.querySelector(".rf[lang]");
+  const shown = root ? root.getAttribute("lang") : locale;
+  if (LOCALES.includes(shown)) $("locale").value = shown;
 }
 
-function show(f) {
-  flow = f;
-  document.querySelectorAll(".step").forEach((el) => (el.hidden = true));
-  const step = $("step-" + f.step);
-  if (step) step.hidden = false;
-  $("status").textContent =
-    `${f.identifier} · step ${f.step}` +
-    (f.attempts_left != null ? ` · ${f.attempts_left} attempts left` : "") +
-    (f.resend_after ? ` · resend in ${f.resend_after} s` : "");
-  if (f.step === "captcha") newImage();
-  if (f.step === "channel") {
-    const box = $("channels");
-    box.replaceChildren();
-    f.channels.forEach((c, i) => {
-      const label = document.createElement("label");
-      const input = Object.assign(document.createElement("input"), {
-        type: "radio", name: "channel", value: c.id, checked: i === 0,
-      });
-      label.append(input, ` ${c.kind === "sms" ? "SMS to" : "E-mail to"} ${c.to}`);
-      box.append(label);
-    });
-  }
-  const field = step && step.querySelector("input, textarea");
-  if (field) field.focus();
+function onStep(event) {
+  const { step, flowId } = event.detail || {};
+  currentFlow = flowId || "";
+  const status = $("flow-status");
+  status.dataset.step = step || "";
+  status.dataset.flowId = currentFlow;
+  status.textContent = currentFlow ? `Flow ${currentFlow} · step ${step}` : `Step ${step}`;
+  markCurrentFlow();
 }
 
-function newImage() {
-  $("captcha-img").src = `${API}/flows/${encodeURIComponent(flow.id)}/captcha?t=${Date.now()}`;
-}
-
-async function act(fn) {
-  $("error").textContent = "";
-  try {
-    const f = await fn();
-    if (f && f.step) show(f);
-  } catch (e) {
-    $("error").textContent = `${e.message} (${e.code})`;
-    if (flow && ["captcha.mismatch", "flow.locked", "code.attempts_exhausted"].includes(e.code)) {
-      act(() => call("GET", `${API}/flows/${encodeURIComponent(flow.id)}`));
-    }
-  }
-}
-
-const path = (tail) => `${API}/flows/${encodeURIComponent(flow.id)}${tail}`;
-const on = (id, ev, fn) => $(id).addEventListener(ev, (e) => { e.preventDefault(); fn(e); });
-
-document.addEventListener("DOMContentLoaded", () => {
-  on("step-identifier", "submit", () =>
-    act(() => call("POST", `${API}/flows`, { identifier: $("identifier").value, locale: navigator.language })));
-  on("captcha-new", "click", newImage);
-  on("step-captcha", "submit", () => act(() => call("POST", path("/captcha"), { answer: $("captcha-answer").value })));
-  on("step-channel", "submit", () => {
-    const picked = document.querySelector('input[name="channel"]:checked');
-    act(() => call("POST", path("/code"), { channel: picked ? picked.value : "" }));
+async function loadForm() {
+  const host = $("form-host");
+  host.addEventListener("resetflow:step", onStep);
+  host.addEventListener("resetflow:complete", () => {
+    $("flow-status").textContent += " · password changed: try it in the sign-in box";
   });
-  on("resend", "click", () => act(() => call("POST", path("/code"), { channel: flow.code_channel })));
-  on("step-code", "submit", () => act(() => call("POST", path("/code/verify"), { code: $("code").value })));
-  on("step-password", "submit", () =>
-    act(() => call("POST", path("/password"), { password: $("password").value, confirm: $("confirm").value })));
-  document.querySelectorAll(".to-review").forEach((b) =>
-    b.addEventListener("click", () => show({ ...flow, step: "review" })));
-  on("step-review", "submit", () =>
-    act(() => call("POST", path("/review"), { contact: $("contact").value, message: $("message").value })));
-  on("refresh", "click", () => act(() => call("GET", path(""))));
-  on("step-done", "submit", () =>
-    act(async () => {
-      const r = await call("POST", "/api/login", { identifier: $("login-id").value, password: $("login-pw").value });
-      $("status").textContent = `Signed in to account ${r.account}.`;
-    }));
-  pollOutbox();
-});
+  try {
+    ({ RecoveryForm } = await import("./pkg/index.js"));
+    if (typeof RecoveryForm !== "function") throw new Error("this build of the package has no RecoveryForm");
+  } catch (e) {
+    const p = document.createElement("p");
+    p.className = "loading failed";
+    p.textContent =
+      "The form's package is missing or broken (build it with scripts/build-pkg.sh): " +
+      String(e && e.message ? e.message : e);
+    host.replaceChildren(p);
+    return;
+  }
+  const asked = params.get("locale");
+  mount(LOCALES.includes(asked) ? asked : undefined);
+  $("locale").addEventListener("change", () => {
+    const locale = $("locale").value;
+    params.set("locale", locale);
+    history.replaceState(null, "", `?${params}`);
+    mount(locale);
+  });
+}
+
+// --- the dev outbox -------------------------------------------------------
+
+let lastOutbox = "";
+
+function entryView(e) {
+  const li = document.createElement("li");
+  li.className = "entry";
+  li.dataset.kind = e.kind;
+  li.dataset.to = e.to;
+  const head = document.createElement("p");
+  head.className = "entry-head";
+  const kind = document.createElement("span");
+  kind.className = "kind";
+  kind.textContent = { sms: "SMS", email: "E-mail", captcha: "Captcha" }[e.kind] || e.kind;
+  const to = document.createElement("code");
+  to.className = "to";
+  to.textContent = e.to;
+  head.append(kind, e.kind === "captcha" ? " for flow " : " to ", to);
+  li.append(head);
+  if (e.secret) {
+    const secret = document.createElement("p");
+    secret.className = "secret-line";
+    const value = document.createElement("strong");
+    value.className = "secret";
+    value.dataset.secret = e.secret;
+    value.textContent = e.secret;
+    secret.append(e.kind === "captcha" ? "Answer: " : "Code: ", value);
+    li.append(secret);
+  }
+  if (e.kind !== "captcha") {
+    const text = document.createElement("p");
+    text.className = "text";
+    text.textContent = e.text;
+    li.append(text);
+  }
+  return li;
+}
+
+function markCurrentFlow() {
+  for (const li of $("outbox").children) {
+    li.classList.toggle("current", li.dataset.kind === "captcha" && li.dataset.to === currentFlow);
+  }
+}
 
 async function pollOutbox() {
+  const state = $("outbox-state");
+  let delay = OUTBOX_EVERY_MS;
   try {
-    const res = await fetch("/dev/outbox");
-    if (res.ok) {
-      const entries = await res.json();
-      $("outbox").replaceChildren(...entries.map((e) => {
-        const li = document.createElement("li");
-        li.textContent = `[${e.kind}] ${e.to}: ${e.kind === "captcha" ? "answer" : e.text} ${e.secret}`;
-        return li;
-      }));
+    const res = await fetch("/dev/outbox", { headers: { Accept: "application/json" } });
+    if (res.status === 404) {
+      state.textContent = "No dev outbox: the server is not running with --dev.";
+      return;
     }
-  } catch { /* the outbox exists in dev mode only */ }
-  setTimeout(pollOutbox, 2000);
+    if (res.ok) {
+      const text = await res.text();
+      if (text !== lastOutbox) {
+        lastOutbox = text;
+        const entries = JSON.parse(text);
+        // The server lists oldest first; people read newest first.
+        $("outbox").replaceChildren(...entries.slice().reverse().map(entryView));
+        markCurrentFlow();
+      }
+      const n = $("outbox").children.length;
+      state.textContent = n === 0 ? "Nothing sent yet." : `${n} ${n === 1 ? "entry" : "entries"}.`;
+    } else {
+      delay = OUTBOX_EVERY_MS * 4;
+      state.textContent = `The server answered ${res.status}; trying again.`;
+    }
+  } catch {
+    delay = OUTBOX_EVERY_MS * 4;
+    state.textContent = "The server is unreachable; trying again.";
+  }
+  setTimeout(pollOutbox, delay);
 }
+
+// --- sign-in --------------------------------------------------------------
+
+async function signIn(event) {
+  event.preventDefault();
+  const result = $("signin-result");
+  result.dataset.result = "";
+  result.textContent = "Signing in…";
+  const body = JSON.stringify({
+    identifier: $("signin-identifier").value,
+    password: $("signin-password").value,
+  });
+  try {
+    const res = await fetch("/api/login", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body,
+    });
+    const data = await res.json().catch(() => ({}));
+    if (res.ok) {
+      result.dataset.result = "ok";
+      result.textContent = `Signed in to account ${data.account}.`;
+    } else {
+      const err = data.error || {};
+      result.dataset.result = res.status === 401 ? "failed" : "error";
+      result.dataset.code = err.code || String(res.status);
+      result.textContent = err.message || `The server answered ${res.status}.`;
+    }
+  } catch {
+    result.dataset.result = "error";
+    result.dataset.code = "network.failed";
+    result.textContent = "The server is unreachable.";
+  }
+}
+
+$("signin").addEventListener("submit", signIn);
+pollOutbox();
+loadForm();

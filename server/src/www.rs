@@ -30,6 +30,8 @@ pub fn mime_type(name: &str) -> &'static str {
         "svg" => "image/svg+xml",
         "ico" => "image/x-icon",
         "txt" => "text/plain; charset=utf-8",
+        // The package's phone table, fetched by the form at run time.
+        "tsv" => "text/tab-separated-values; charset=utf-8",
         "woff2" => "font/woff2",
         _ => "application/octet-stream",
     }
@@ -86,6 +88,10 @@ mod tests {
         assert_eq!(mime_type("pkg/x_bg.wasm"), "application/wasm");
         assert_eq!(mime_type("index.html"), "text/html; charset=utf-8");
         assert_eq!(mime_type("app.JS"), "text/javascript; charset=utf-8");
+        assert_eq!(
+            mime_type("pkg/phone-metadata.tsv"),
+            "text/tab-separated-values; charset=utf-8"
+        );
         assert_eq!(mime_type("noext"), "application/octet-stream");
     }
 }

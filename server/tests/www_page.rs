@@ -29,6 +29,19 @@ fn the_test_page_has_no_inline_code_and_its_files_exist() {
         assert!(html.contains(&format!("\"{name}\"")), "{name} referenced");
         assert!(root.join(name).is_file(), "{name} exists");
     }
+    // The form comes from the npm package built into www/pkg/.
+    assert!(
+        html.contains("\"./pkg/resetflow.css\""),
+        "the package's stylesheet"
+    );
+    let app = std::fs::read_to_string(root.join("app.js")).unwrap();
+    assert!(
+        app.contains("import(\"./pkg/index.js\")"),
+        "the package's entry"
+    );
+    for banned in ["eval(", "new Function", "innerHTML", ".style."] {
+        assert!(!app.contains(banned), "app.js uses {banned}");
+    }
     assert_eq!(
         resetflow_server::www::mime_type("app.js"),
         "text/javascript; charset=utf-8"
