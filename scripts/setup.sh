@@ -28,6 +28,7 @@ declare -A debs=(
   [openssl]=openssl              # throw-away CAs for the SMTP and webhook TLS tests
   [python3]=python3              # test peers: SMTP sink, webhook receiver; schemathesis
   [pip3]=python3-pip
+  [faketime]=faketime            # end-to-end: moves the dev server's clock past cooldowns
 )
 missing=()
 for cmd in "${!debs[@]}"; do
@@ -80,4 +81,14 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   python3 -m pip install --quiet aiosmtpd 2>/dev/null ||
     python3 -m pip install --quiet --user --break-system-packages aiosmtpd
 fi
+# --- npm tools ----------------------------------------------------------------
+# Pinned by the committed lock files: the package checks and wasm-opt
+# (tools/npm), the end-to-end tests (e2e).
+for dir in tools/npm e2e; do
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+    [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "npm ci ($dir)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
 log "ready"

@@ -65,6 +65,10 @@ scripts/build-pkg.sh
 SIZE_LIMIT_KB=${SIZE_LIMIT_KB:-80} tools/size_report.sh
 tools/check_pkg.sh
 
+step "end-to-end: the test page in headless Chromium (playwright-core, axe-core)"
+cargo build -p resetflow-server --locked
+node --test e2e/
+
 step "HTTP contract (schemathesis against openapi.yaml and a live dev server)"
 tools/schemathesis.sh
 
