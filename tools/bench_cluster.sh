@@ -70,19 +70,7 @@ declare -A result
 
 # make_flows URL FILE: starts CAPTCHA_FLOWS flows, writes their ids.
 make_flows() {
-    python3 - "$1" "$captcha_flows" >"$2" <<'EOF'
-import http.client, json, sys, urllib.parse
-url, count = urllib.parse.urlparse(sys.argv[1]), int(sys.argv[2])
-conn = http.client.HTTPConnection(url.hostname, url.port)
-for n in range(count):
-    body = json.dumps({"identifier": f"captcha{n}@example.com"})
-    conn.request("POST", "/api/recovery/flows", body, {"Content-Type": "application/json"})
-    res = conn.getresponse()
-    data = res.read()
-    if res.status != 201:
-        sys.exit(f"flow start answered {res.status}: {data!r}")
-    print(json.loads(data)["id"])
-EOF
+    python3 tools/bench/make_flows.py "$1" "$captcha_flows" >"$2"
 }
 
 # load SETUP SCENARIO SCRIPT URL...: wrk on every URL at once, summed.

@@ -75,19 +75,7 @@ run flow_starts tools/bench/flow_start.lua
 
 log "starting $captcha_flows flows for the captcha scenario"
 ids="$work/flow_ids.txt"
-python3 - "$url" "$captcha_flows" >"$ids" <<'EOF'
-import http.client, json, sys, urllib.parse
-url, count = urllib.parse.urlparse(sys.argv[1]), int(sys.argv[2])
-conn = http.client.HTTPConnection(url.hostname, url.port)
-for n in range(count):
-    body = json.dumps({"identifier": f"captcha{n}@example.com"})
-    conn.request("POST", "/api/recovery/flows", body, {"Content-Type": "application/json"})
-    res = conn.getresponse()
-    data = res.read()
-    if res.status != 201:
-        sys.exit(f"flow start answered {res.status}: {data!r}")
-    print(json.loads(data)["id"])
-EOF
+python3 tools/bench/make_flows.py "$url" "$captcha_flows" >"$ids"
 # One image by hand: the scenario must time PNGs, not errors.
 first=$(head -n1 "$ids")
 curl -sf -o "$work/one.png" "$url/api/recovery/flows/$first/captcha"
