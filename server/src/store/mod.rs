@@ -18,6 +18,7 @@ use resetflow::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod codec;
 pub mod conformance;
 mod postgres;
 mod sqlite;

@@ -26,9 +26,10 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, PgConnection, Row};
 use subtle::ConstantTimeEq;
 
+use super::codec::{flow_parts, kind_from, purpose, review_status, secs, to_json, FLOW_COLUMNS};
 use super::{
-    Account, CodeCheck, FlowRecord, Job, Lookup, Message, Purpose, Review, ReviewStatus, Saved,
-    Store, StoreError, StoreResult, Target, JOB_LEASE_SECS,
+    Account, CodeCheck, FlowRecord, Job, Lookup, Message, Review, ReviewStatus, Saved, Store,
+    StoreError, StoreResult, Target, JOB_LEASE_SECS,
 };
 
 /// Connections per node when the URL does not say (`max_connections`).
@@ -66,24 +67,8 @@ where
         .map_err(|e| StoreError::Corrupt(format!("column {name}: {e}")))
 }
 
-fn secs(t: Timestamp) -> i64 {
-    i64::try_from(t.as_unix_secs()).unwrap_or(i64::MAX)
-}
-
 fn big(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn kind_from(name: &str) -> StoreResult<ChannelKind> {
-    match name {
-        "sms" => Ok(ChannelKind::Sms),
-        "email" => Ok(ChannelKind::Email),
-        other => Err(StoreError::Corrupt(format!("channel kind {other:?}"))),
-    }
 }
 
 /// Splits the pool size (`max_connections=N`, our own parameter) off a
@@ -221,12 +206,10 @@ fn account_from(row: &PgRow) -> StoreResult<Account> {
 }
 
 fn flow_from(row: &PgRow) -> StoreResult<FlowRecord> {
-    let state: String = col(row, "state")?;
-    let targets: String = col(row, "targets")?;
-    let flow: Flow =
-        serde_json::from_str(&state).map_err(|e| StoreError::Corrupt(format!("flow: {e}")))?;
-    let targets: Vec<Target> =
-        serde_json::from_str(&targets).map_err(|e| StoreError::Corrupt(format!("targets: {e}")))?;
+    let (flow, targets) = flow_parts(
+        &col::<String>(row, "state")?,
+        &col::<String>(row, "targets")?,
+    )?;
     Ok(FlowRecord {
         id: col(row, "id")?,
         account_id: col(row, "account_id")?,
@@ -238,21 +221,18 @@ fn flow_from(row: &PgRow) -> StoreResult<FlowRecord> {
 }
 
 fn review_from(row: &PgRow) -> StoreResult<Review> {
-    let status: String = col(row, "status")?;
     Ok(Review {
         id: col(row, "id")?,
         flow_id: col(row, "flow_id")?,
         account_id: col(row, "account_id")?,
         contact: col(row, "contact")?,
         message: col(row, "message")?,
-        status: ReviewStatus::from_name(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("review status {status:?}")))?,
+        status: review_status(&col::<String>(row, "status")?)?,
         created_at: u64::try_from(col::<i64>(row, "created_at")?).unwrap_or(0),
     })
 }
 
 fn job_from(row: &PgRow) -> StoreResult<Job> {
-    let purpose: String = col(row, "purpose")?;
     Ok(Job {
         id: col(row, "id")?,
         attempts: u32::try_from(col::<i64>(row, "attempts")?).unwrap_or(u32::MAX),
@@ -262,15 +242,11 @@ fn job_from(row: &PgRow) -> StoreResult<Job> {
             text: col::<Option<String>>(row, "body")?.unwrap_or_default(),
             secret: col::<Option<String>>(row, "secret")?.unwrap_or_default(),
             decoy: col(row, "decoy")?,
-            purpose: Purpose::from_name(&purpose).ok_or_else(|| {
-                StoreError::Corrupt(format!("unknown message purpose {purpose:?}"))
-            })?,
+            purpose: purpose(&col::<String>(row, "purpose")?)?,
             locale: col(row, "locale")?,
         },
     })
 }
-
-const FLOW_COLUMNS: &str = "id, account_id, identifier_key, locale, state, targets";
 
 /// E-mail addresses compare with ASCII letters folded, as the unique index
 /// `accounts_email_lower` does (the migration explains the collation).

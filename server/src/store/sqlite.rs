@@ -21,9 +21,10 @@ use sqlx::sqlite::{
 use sqlx::Row;
 use subtle::ConstantTimeEq;
 
+use super::codec::{flow_parts, kind_from, purpose, review_status, secs, to_json, FLOW_COLUMNS};
 use super::{
-    Account, CodeCheck, FlowRecord, Job, Lookup, Message, Purpose, Review, ReviewStatus, Saved,
-    Store, StoreError, StoreResult, Target, JOB_LEASE_SECS,
+    Account, CodeCheck, FlowRecord, Job, Lookup, Message, Review, ReviewStatus, Saved, Store,
+    StoreError, StoreResult, Target, JOB_LEASE_SECS,
 };
 
 /// A [`Store`] in one SQLite database file (or in memory for tests).
@@ -50,22 +51,6 @@ fn backend(e: sqlx::Error) -> StoreError {
         }
     }
     StoreError::Backend(e.to_string())
-}
-
-fn secs(t: Timestamp) -> i64 {
-    i64::try_from(t.as_unix_secs()).unwrap_or(i64::MAX)
-}
-
-fn kind_name(kind: ChannelKind) -> &'static str {
-    kind.as_str()
-}
-
-fn kind_from(name: &str) -> StoreResult<ChannelKind> {
-    match name {
-        "sms" => Ok(ChannelKind::Sms),
-        "email" => Ok(ChannelKind::Email),
-        other => Err(StoreError::Corrupt(format!("channel kind {other:?}"))),
-    }
 }
 
 impl SqliteStore {
@@ -179,12 +164,7 @@ fn account_from(row: &SqliteRow) -> Account {
 }
 
 fn flow_from(row: &SqliteRow) -> StoreResult<FlowRecord> {
-    let state: String = row.get("state");
-    let targets: String = row.get("targets");
-    let flow: Flow =
-        serde_json::from_str(&state).map_err(|e| StoreError::Corrupt(format!("flow: {e}")))?;
-    let targets: Vec<Target> =
-        serde_json::from_str(&targets).map_err(|e| StoreError::Corrupt(format!("targets: {e}")))?;
+    let (flow, targets) = flow_parts(row.get("state"), row.get("targets"))?;
     Ok(FlowRecord {
         id: row.get("id"),
         account_id: row.get("account_id"),
@@ -196,24 +176,16 @@ fn flow_from(row: &SqliteRow) -> StoreResult<FlowRecord> {
 }
 
 fn review_from(row: &SqliteRow) -> StoreResult<Review> {
-    let status: String = row.get("status");
     Ok(Review {
         id: row.get("id"),
         flow_id: row.get("flow_id"),
         account_id: row.get("account_id"),
         contact: row.get("contact"),
         message: row.get("message"),
-        status: ReviewStatus::from_name(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("review status {status:?}")))?,
+        status: review_status(row.get("status"))?,
         created_at: u64::try_from(row.get::<i64, _>("created_at")).unwrap_or(0),
     })
 }
-
-fn to_json<T: serde::Serialize>(v: &T) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-const FLOW_COLUMNS: &str = "id, account_id, identifier_key, locale, state, targets";
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -577,7 +549,7 @@ impl Store for SqliteStore {
                                  next_attempt_at, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id",
         )
-        .bind(kind_name(m.kind))
+        .bind(ChannelKind::as_str(m.kind))
         .bind(&m.to)
         .bind(&m.text)
         .bind(&m.secret)
@@ -620,12 +592,7 @@ impl Store for SqliteStore {
                         text: r.get::<Option<String>, _>("body").unwrap_or_default(),
                         secret: r.get::<Option<String>, _>("secret").unwrap_or_default(),
                         decoy: r.get("decoy"),
-                        purpose: Purpose::from_name(r.get("purpose")).ok_or_else(|| {
-                            StoreError::Corrupt(format!(
-                                "unknown message purpose {:?}",
-                                r.get::<String, _>("purpose")
-                            ))
-                        })?,
+                        purpose: purpose(r.get("purpose"))?,
                         locale: r.get("locale"),
                     },
                 })
