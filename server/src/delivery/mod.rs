@@ -225,6 +225,13 @@ pub fn backoff_secs(attempts: u32) -> u64 {
 
 /// Works off every due job once; returns how many were handled.
 ///
+/// Jobs are claimed one at a time: a claim is a lease of
+/// [`JOB_LEASE_SECS`](crate::store::JOB_LEASE_SECS) that must outlast the
+/// send it covers, and one send is bounded by its delivery's timeout (30 s
+/// for SMTP, 10 s for the webhook by default), where a batch of jobs sent
+/// one after another would not be: another node could claim and send the
+/// batch's last jobs again.
+///
 /// # Errors
 ///
 /// A store failure (the worker logs it and tries again later).
@@ -233,13 +240,16 @@ pub async fn work_once(
     delivery: &dyn Delivery,
     now: Timestamp,
 ) -> Result<usize, crate::store::StoreError> {
-    let jobs = store.due_jobs(now, 50).await?;
-    for job in &jobs {
+    let mut handled = 0;
+    // A claimed job is due again only after its lease or its retry time,
+    // both after `now`, so this ends once every due job was handled.
+    while let Some(job) = store.due_jobs(now, 1).await?.pop() {
+        handled += 1;
         if job.message.decoy {
             store.finish_job(job.id, false, now).await?;
             continue;
         }
-        match delivery.deliver(job).await {
+        match delivery.deliver(&job).await {
             Ok(()) => store.finish_job(job.id, true, now).await?,
             Err(error) => {
                 let attempts = job.attempts.saturating_add(1);
@@ -258,7 +268,7 @@ pub async fn work_once(
             }
         }
     }
-    Ok(jobs.len())
+    Ok(handled)
 }
 
 /// Runs [`work_once`] whenever `wake` is notified, and at least every
