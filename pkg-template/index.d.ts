@@ -1,8 +1,6 @@
 // Type definitions for resetflow, the browser entry. Hand-written: the
 // types wasm-bindgen generates say `any` and `object` where these say what
 // the module accepts and returns.
-//# Lines between `//#if NAME` and `//#endif` are kept by scripts/build-pkg.sh
-//# only when the wasm module exports NAME (`//#if !NAME`: only when it does not).
 
 /// <reference lib="dom" />
 
@@ -31,7 +29,11 @@ export interface ValidateIdentifierOptions {
    * leading `+`. Without it, bare digits are an account ID when they fit.
    */
   region?: string;
-  /** The language of error messages; a BCP 47 tag is negotiated. Default `"en"`. */
+  /**
+   * The language of error messages; a BCP 47 tag is negotiated. Default
+   * `"en"`. Locales other than English give their messages once loaded
+   * with `loadLocale` (a `RecoveryForm` loads its own); until then, English.
+   */
   locale?: Locale | (string & {});
 }
 
@@ -82,12 +84,19 @@ export function validateIdentifier(
 ): ValidatedIdentifier;
 
 /**
+ * Loads the texts of a locale (`en`, `de`, `es`, `id`, `zh`; a BCP 47 tag is
+ * negotiated, anything else is English) and resolves to its tag. Each locale
+ * is a separate module of the package (`locales/<tag>.js`, about 3 KB
+ * gzipped), imported on first use; English is part of the entry.
+ */
+export function loadLocale(tag: string): Promise<Locale>;
+
+/**
  * Settles once the phone-number table (`phone-metadata.tsv`, fetched in the
  * background at import) is installed; rejects if it could not be loaded.
  * Until then, phone numbers are checked for E.164 shape only.
  */
 export const phoneMetadataReady: Promise<void>;
-//#if loadPhoneMetadata
 
 /**
  * Installs the phone-number table from the text of `phone-metadata.tsv`.
@@ -97,8 +106,6 @@ export const phoneMetadataReady: Promise<void>;
  * @throws {ResetflowError} when the text is not a valid table.
  */
 export function loadPhoneMetadata(text: string): void;
-//#endif
-//#if RecoveryForm
 
 /** The steps of the recovery form, as in `data-step` and `resetflow:step`. */
 export type RecoveryStep =
@@ -130,8 +137,8 @@ export interface RecoveryFormOptions {
 /** `detail` of `resetflow:step`, fired on entering every step, the first included. */
 export interface RecoveryStepDetail {
   step: RecoveryStep;
-  /** The flow's id; absent before the server has created the flow. */
-  flowId?: string;
+  /** The flow's id; `null` before the server has created the flow. */
+  flowId: string | null;
 }
 
 /** `detail` of `resetflow:complete`, fired once the new password is set. */
@@ -169,19 +176,19 @@ export interface RecoveryFormEventMap {
  */
 export class RecoveryForm {
   /**
-   * Renders the form into `element` (a `<div class="rf">` child).
+   * Renders the form into `element` (a `<div class="rf">` child). In English,
+   * or in a locale already loaded with `loadLocale`, the first step is there
+   * when the constructor returns; otherwise once the locale's texts arrive
+   * (listen for `resetflow:step`).
    * @throws {TypeError} when `options.endpoint` is missing or `options.region` is not a known region.
    */
   constructor(element: HTMLElement, options: RecoveryFormOptions);
-  /** Removes the form's DOM, listeners and timers, and frees its memory. */
+  /** Removes the form's DOM, listeners and timers. */
   destroy(): void;
   /** The current flow's id, once the server has created one. */
   readonly flowId: string | undefined;
-  /** Frees the wasm memory without touching the DOM (prefer `destroy()`). */
-  free(): void;
 }
 
 declare global {
   interface HTMLElementEventMap extends RecoveryFormEventMap {}
 }
-//#endif

@@ -33,7 +33,8 @@ stamp=$build/inputs.sha256
 inputs_hash() {
   {
     find src pkg-template -type f -print0 | sort -z | xargs -0 sha256sum
-    sha256sum Cargo.toml Cargo.lock LICENSE-MIT LICENSE-APACHE scripts/build-pkg.sh
+    sha256sum Cargo.toml Cargo.lock LICENSE-MIT LICENSE-APACHE scripts/build-pkg.sh \
+      examples/messages.rs tools/make_locales.mjs
     rustc --version
     wasm-bindgen --version
     cat tools/npm/package-lock.json
@@ -91,27 +92,13 @@ for entry in browser captcha; do
   fi
 done
 
-# What the browser module exports decides which optional parts ship.
-exported() { grep -Eq "^export (function|class) $1\b" "$stage/resetflow.js"; }
-present=()
-for name in RecoveryForm loadPhoneMetadata; do
-  if exported "$name"; then present+=("$name"); else log "not in this build: $name"; fi
-done
-
-# `//#if NAME` / `//#if !NAME` ... `//#endif`: keep the lines when NAME is
-# (is not) exported. No nesting. Lines starting `//# ` are notes on the
-# template itself and dropped.
-preprocess() { # in out
-  awk -v present=" ${present[*]} " '
-    /^\/\/#if / { name = $2; neg = sub(/^!/, "", name);
-                  on = index(present, " " name " ") > 0; if (neg) on = !on;
-                  skip = !on; next }
-    /^\/\/#endif/ { skip = 0; next }
-    /^\/\/# / { next }
-    !skip' "$1" >"$2"
-}
-preprocess pkg-template/index.js "$stage/index.js"
-preprocess pkg-template/index.d.ts "$stage/index.d.ts"
+# The browser entry: the hand-written index.js (the RecoveryForm and the
+# validateIdentifier wrapper) over wasm-bindgen's glue, and the locale
+# modules made from the library's messages and the form's texts.
+cp pkg-template/index.js pkg-template/index.d.ts "$stage/"
+log "locale modules (cargo run --example messages)"
+cargo run -q --locked --example messages >"$build/messages.json"
+node tools/make_locales.mjs "$build/messages.json" pkg-template/locales "$stage/locales"
 cp pkg-template/captcha/index.js pkg-template/captcha/node.js pkg-template/captcha/index.d.ts "$stage/captcha/"
 cp pkg-template/README.md LICENSE-MIT LICENSE-APACHE "$stage/"
 if [ -f pkg-template/resetflow.css ]; then
@@ -119,9 +106,7 @@ if [ -f pkg-template/resetflow.css ]; then
 else
   log "not yet written: pkg-template/resetflow.css"
 fi
-if exported loadPhoneMetadata; then
-  cp src/identifier/phone/metadata.tsv "$stage/phone-metadata.tsv"
-fi
+cp src/identifier/phone/metadata.tsv "$stage/phone-metadata.tsv"
 
 # package.json: the template, with Cargo.toml's version, licence and
 # repository; entries for files this build does not have are dropped.

@@ -10,7 +10,7 @@ const flowId: string | undefined = form.flowId;
 
 element.addEventListener("resetflow:step", (e) => {
   const step: RecoveryStep = e.detail.step;
-  const id: string | undefined = e.detail.flowId;
+  const id: string | null = e.detail.flowId;
   // @ts-expect-error steps are the contract's names
   const bogus: "welcome" = e.detail.step;
   void [step, id, bogus];
