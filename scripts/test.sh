@@ -51,12 +51,12 @@ step "browser tests (headless Chromium)"
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
   cargo test -p resetflow --target wasm32-unknown-unknown --features browser --locked \
     --test wasm_shared --test flow_wasm --test phone_vectors --test identifier_vectors \
-    --test token_vectors --test captcha_wasm
+    --test token_vectors --test captcha_wasm --test browser_api
 
-step "browser build in headless Chromium: RecoveryForm, host IDNA/NFKC, phone table loaded at run time"
+step "browser build in headless Chromium: its JS API, host IDNA/NFKC, phone table loaded at run time"
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
   cargo test -p resetflow --target wasm32-unknown-unknown --no-default-features --features browser \
-    --locked --test form_wasm --test browser_light --test phone_vectors
+    --locked --test browser_api --test browser_light --test phone_vectors
 
 step "npm package: build, size report, publint, attw, typings, Node test of ./captcha"
 scripts/build-pkg.sh

@@ -3,68 +3,113 @@
 //! A thin layer: it converts JavaScript values to the library's types and
 //! back, and holds no logic of its own, so the browser gives exactly the
 //! verdicts the server gives.
+//!
+//! It gives verdicts as stable codes only (`email.invalid_domain`,
+//! `password.too_short`, `password.hint.longer`, ...) and carries no text
+//! for people: the npm package's JavaScript holds the messages of every
+//! locale and looks codes up there, so a page loads the words of one locale
+//! and the wasm stays small (`docs/browser-size.md`).
 
-mod form;
 pub mod phone;
 
-pub use form::RecoveryForm;
-
-use js_sys::{Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::identifier::{self, IdentifierError, ParseOptions, Region};
-use crate::Locale;
+use crate::identifier::{Identifier, IdentifierError, ParseOptions, Region};
+use crate::password::{estimate, Policy};
 
-/// `validateIdentifier(input, { region, locale })`: the kind and canonical
-/// form of what a user typed into the identifier field.
+/// `validate(input, region)`: the kind and canonical form of what a user
+/// typed into the identifier field.
+///
+/// `region` is the two-letter code (any case) of the region whose national
+/// phone numbers are accepted without `+`; `null`, `undefined` or `""`
+/// means none, so phone numbers must then be international.
 ///
 /// Returns `{ kind: "email" | "phone" | "account_id", normalized }`.
 ///
 /// # Errors
 ///
-/// Throws `{ code, message }` with a stable code (`email.invalid_domain`,
-/// `phone.too_short`, `region.unknown`, ...) and a message in `locale`
-/// (`en`, `de`, `es`, `id`, `zh`; default: English).
-#[wasm_bindgen(js_name = validateIdentifier)]
-pub fn validate_identifier(input: &str, options: Option<Object>) -> Result<Object, JsValue> {
-    let locale = string_option(options.as_ref(), "locale")
-        .map(|tag| Locale::negotiate(&tag))
-        .unwrap_or_default();
-    let default_region = match string_option(options.as_ref(), "region") {
-        Some(code) => match code.parse::<Region>() {
-            Ok(region) => Some(region),
-            Err(err) => return Err(error_object(&IdentifierError::from(err), locale)),
-        },
-        None => None,
+/// Throws a plain object `{ code }` with a stable code: `region.unknown` for
+/// a `region` without a numbering plan, else the code of the rule the input
+/// breaks (`identifier.empty`, `email.invalid_domain`, `phone.too_short`,
+/// ...; see `resetflow::identifier::ErrorKind`). There is no message: the
+/// package's JavaScript words it in the page's locale.
+#[wasm_bindgen]
+pub fn validate(input: &str, region: Option<String>) -> Result<Object, JsValue> {
+    let default_region = match region.as_deref() {
+        None | Some("") => None,
+        Some(code) => Some(
+            code.parse::<Region>()
+                .map_err(|e| error_code(IdentifierError::from(e).code()))?,
+        ),
     };
-    let parse_options = ParseOptions {
+    let options = ParseOptions {
         default_region,
         ..ParseOptions::default()
     };
-    match identifier::Identifier::parse(input, &parse_options) {
-        Ok(id) => {
-            let out = Object::new();
-            set(&out, "kind", id.kind().as_str());
-            set(&out, "normalized", id.as_str());
-            Ok(out)
-        }
-        Err(err) => Err(error_object(&err, locale)),
-    }
-}
-
-fn string_option(options: Option<&Object>, key: &str) -> Option<String> {
-    let value = Reflect::get(options?, &JsValue::from_str(key)).ok()?;
-    value.as_string().filter(|s| !s.is_empty())
-}
-
-fn error_object(err: &IdentifierError, locale: Locale) -> JsValue {
+    let id = Identifier::parse(input, &options).map_err(|e| error_code(e.code()))?;
     let out = Object::new();
-    set(&out, "code", err.code());
-    set(&out, "message", err.message(locale));
+    set(&out, "kind", &id.kind().as_str().into());
+    set(&out, "normalized", &id.as_str().into());
+    Ok(out)
+}
+
+/// `isRegion(tag)`: whether `tag` is the ISO 3166-1 alpha-2 code (any case)
+/// of a region the library has a numbering plan for, i.e. whether
+/// `validate(input, tag)` accepts it as a region.
+#[wasm_bindgen(js_name = isRegion)]
+pub fn is_region(tag: &str) -> bool {
+    tag.parse::<Region>().is_ok()
+}
+
+/// `checkPassword(password, confirm, identifiers)`: the verdict on a new
+/// password and guidance for the strength meter, recomputed as the user
+/// types.
+///
+/// `identifiers` are the forms of the account's identifiers the user might
+/// reuse (e-mail, its local part, phone number, national digits, account
+/// ID), as the flow gives them.
+///
+/// Returns `{ score, hints, error }`:
+///
+/// - `score`: 0 to 4 and `hints`: the codes of the suggestions
+///   (`password.hint.longer`, ...), both from `resetflow::password::estimate`;
+///   guidance, deciding nothing.
+/// - `error`: `undefined` when the password meets the policy, else the code
+///   of the first rule broken (`password.too_short`, `password.mismatch`,
+///   ...): `resetflow::password::Policy::new().check`, the policy the
+///   reference server applies. The common-password rule (`password.common`)
+///   applies only in builds with the `common-passwords` feature; the npm
+///   package leaves the list out (`docs/browser-size.md`) and the server
+///   applies it on submit.
+#[wasm_bindgen(js_name = checkPassword)]
+pub fn check_password(password: &str, confirm: &str, identifiers: Vec<String>) -> Object {
+    let ids: Vec<&str> = identifiers.iter().map(String::as_str).collect();
+    let strength = estimate(password, &ids);
+    let hints: Array = strength
+        .hints()
+        .iter()
+        .map(|h| JsValue::from_str(h.code()))
+        .collect();
+    let error = match Policy::new().check(password, confirm, &ids) {
+        Ok(_) => JsValue::UNDEFINED,
+        Err(e) => e.code().into(),
+    };
+    let out = Object::new();
+    set(&out, "score", &strength.score().into());
+    set(&out, "hints", &hints);
+    set(&out, "error", &error);
+    out
+}
+
+/// The value thrown for a refusal: a plain object `{ code }`.
+fn error_code(code: &str) -> JsValue {
+    let out = Object::new();
+    set(&out, "code", &code.into());
     out.into()
 }
 
-fn set(target: &Object, key: &str, value: &str) {
+fn set(target: &Object, key: &str, value: &JsValue) {
     // Setting a data property on a fresh plain object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), &JsValue::from_str(value));
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
