@@ -32,7 +32,8 @@ log "tarball contents: $(basename "$tarball")"
 listing=$(tar -tzf "$tarball")
 required=(
   package.json README.md LICENSE-MIT LICENSE-APACHE
-  index.js index.d.ts resetflow.js resetflow_bg.wasm
+  index.js index.js.map index.d.ts resetflow_bg.wasm
+  locales/en.js locales/de.js locales/es.js locales/id.js locales/zh.js
   captcha/index.js captcha/node.js captcha/index.d.ts
   captcha/resetflow_captcha.js captcha/resetflow_captcha_bg.wasm
 )
