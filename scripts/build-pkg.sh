@@ -8,7 +8,8 @@
 # Two wasm modules, both with wasm-pack (--target web, profile wasm-release,
 # its own wasm-opt off), then wasm-opt -Oz from the npm package `binaryen`
 # (pinned in tools/npm):
-#   .            --no-default-features --features browser     (resetflow_bg.wasm)
+#   .            --no-default-features --features browser,small-allocator
+#                (resetflow_bg.wasm; panic=immediate-abort, see below)
 #   ./captcha    --no-default-features --features js-captcha  (captcha/resetflow_captcha_bg.wasm)
 # The package is wasm-pack's JS glue plus pkg-template/: package.json (merged
 # with the version, licence and repository from Cargo.toml), the entry
@@ -87,10 +88,10 @@ rm -rf "$build/browser" "$build/captcha"
 # with the artefacts of other builds. Needs the `rust-src` component
 # (scripts/setup.sh adds it). The library itself never panics on input
 # (it refuses with a code), so nothing is lost but unreachable messages.
-log "wasm-pack: browser entry (features: browser; panic=immediate-abort, build-std)"
+log "wasm-pack: browser entry (features: browser, small-allocator; panic=immediate-abort, build-std)"
 RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=target/wasm-immediate-abort \
   RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
-  wasm_pack browser resetflow browser -Zbuild-std=std,panic_abort
+  wasm_pack browser resetflow browser,small-allocator -Zbuild-std=std,panic_abort
 log "wasm-pack: captcha entry (features: js-captcha)"
 wasm_pack captcha resetflow_captcha js-captcha
 
