@@ -8,7 +8,8 @@
 # Two wasm modules, both with wasm-pack (--target web, profile wasm-release,
 # its own wasm-opt off), then wasm-opt -Oz from the npm package `binaryen`
 # (pinned in tools/npm):
-#   .            --no-default-features --features browser     (resetflow_bg.wasm)
+#   .            --no-default-features --features browser,small-allocator
+#                (resetflow_bg.wasm; panic=immediate-abort, see below)
 #   ./captcha    --no-default-features --features js-captcha  (captcha/resetflow_captcha_bg.wasm)
 # The package is wasm-pack's JS glue plus pkg-template/: package.json (merged
 # with the version, licence and repository from Cargo.toml), the entry
@@ -56,21 +57,42 @@ if [ ! -x tools/npm/node_modules/.bin/wasm-opt ]; then
   log "npm ci (tools/npm)"
   (cd tools/npm && npm ci --no-audit --no-fund --loglevel=error)
 fi
-wasm_pack() { # out-dir out-name features
+wasm_pack() { # out-dir out-name features [cargo args...]
+  local out=$1 name=$2 features=$3
+  shift 3
   # --no-opt: wasm-opt runs below (binaryen 132, see above), not wasm-pack's.
   wasm-pack --log-level warn build . --target web --profile wasm-release \
-    --no-opt --no-pack --no-gitignore --out-dir "$build/$1" --out-name "$2" \
-    -- --no-default-features --features "$3" --locked
+    --no-opt --no-pack --no-gitignore --out-dir "$build/$out" --out-name "$name" \
+    -- --no-default-features --features "$features" --locked "$@"
+}
+# The JS glue without the doc comments wasm-bindgen copies into it from the
+# Rust docs (about 1.2 KB gzipped): the package's typings and README are
+# hand-written (pkg-template/), and nobody reads the glue.
+strip_jsdoc() { # in out
+  awk '/^ *\/\*\*/ { doc = 1 } !doc { print } doc && /\*\// { doc = 0 }' "$1" >"$2"
+  node --check "$2"
 }
 wasm_opt() { # in out
   tools/npm/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-reference-types \
     --enable-multivalue --enable-mutable-globals --enable-nontrapping-float-to-int \
-    --strip-debug --strip-producers -o "$2" "$1"
+    --strip-debug --strip-producers --strip-target-features -o "$2" "$1"
 }
 
 rm -rf "$build/browser" "$build/captcha"
-log "wasm-pack: browser entry (features: browser)"
-wasm_pack browser resetflow browser
+# The browser entry is built with `-C panic=immediate-abort` and a standard
+# library compiled to match (`-Z build-std`): a panic becomes a bare `unreachable`
+# trap, so no panic message, location or formatting code is linked (about
+# 3.4 KB gzipped less; docs/browser-size.md). Both are nightly-only flags;
+# RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them, as tools/fuzz.sh
+# does for cargo-fuzz. It is set for this one build only, and the build has a
+# target directory of its own, so the flags (which rebuild std) never mix
+# with the artefacts of other builds. Needs the `rust-src` component
+# (scripts/setup.sh adds it). The library itself never panics on input
+# (it refuses with a code), so nothing is lost but unreachable messages.
+log "wasm-pack: browser entry (features: browser, small-allocator; panic=immediate-abort, build-std)"
+RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=target/wasm-immediate-abort \
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+  wasm_pack browser resetflow browser,small-allocator -Zbuild-std=std,panic_abort
 log "wasm-pack: captcha entry (features: js-captcha)"
 wasm_pack captcha resetflow_captcha js-captcha
 
@@ -82,7 +104,7 @@ mkdir -p "$stage/captcha"
 log "wasm-opt -Oz"
 wasm_opt "$build/browser/resetflow_bg.wasm" "$stage/resetflow_bg.wasm"
 wasm_opt "$build/captcha/resetflow_captcha_bg.wasm" "$stage/captcha/resetflow_captcha_bg.wasm"
-cp "$build/browser/resetflow.js" "$stage/"
+strip_jsdoc "$build/browser/resetflow.js" "$stage/resetflow.js"
 cp "$build/captcha/resetflow_captcha.js" "$stage/captcha/"
 # JS snippets of `#[wasm_bindgen(inline_js / module)]`, if the form uses any.
 for entry in browser captcha; do

@@ -49,7 +49,9 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "rustup target add wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
-for comp in rustfmt clippy; do
+# rust-src: the npm package's browser wasm is built with -Z build-std
+# (scripts/build-pkg.sh).
+for comp in rustfmt clippy rust-src; do
   rustup component list --installed | grep -q "^$comp" || { log "rustup component add $comp"; rustup component add "$comp"; }
 done
 

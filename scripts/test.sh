@@ -27,7 +27,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "clippy (wasm32 library: default, browser entry, captcha entry)"
 cargo clippy -p resetflow --lib --target wasm32-unknown-unknown --features browser --locked -- -D warnings
-cargo clippy -p resetflow --lib --target wasm32-unknown-unknown --no-default-features --features browser --locked -- -D warnings
+cargo clippy -p resetflow --lib --target wasm32-unknown-unknown --no-default-features --features browser,small-allocator --locked -- -D warnings
 cargo clippy -p resetflow --lib --target wasm32-unknown-unknown --no-default-features --features js-captcha --locked -- -D warnings
 
 step "clippy (server without Redis support)"
@@ -53,9 +53,9 @@ CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
     --test wasm_shared --test flow_wasm --test phone_vectors --test identifier_vectors \
     --test token_vectors --test captcha_wasm --test browser_api
 
-step "browser build in headless Chromium: its JS API, host IDNA/NFKC, phone table loaded at run time"
+step "browser build in headless Chromium (the npm package's features): its JS API, host IDNA/NFKC, phone table loaded at run time"
 CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)} \
-  cargo test -p resetflow --target wasm32-unknown-unknown --no-default-features --features browser \
+  cargo test -p resetflow --target wasm32-unknown-unknown --no-default-features --features browser,small-allocator \
     --locked --test browser_api --test browser_light --test phone_vectors
 
 step "npm package: build, size report, publint, attw, typings, Node test of ./captcha"

@@ -73,6 +73,9 @@
 //! - `browser`: the JavaScript API of the npm package (wasm32 only; no extra
 //!   dependencies beyond `wasm-bindgen` and `js-sys`, which wasm32 builds
 //!   always use).
+//! - `small-allocator`: `browser` with talc as the global allocator instead
+//!   of std's dlmalloc (wasm32 only), for the npm package's smaller wasm.
+//!   Never on by default: a library does not choose its users' allocator.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
