@@ -1,8 +1,8 @@
 // Compile-only test of the package's typings (tools/check_pkg.sh runs tsc
 // on it, strict, against the installed tarball). `@ts-expect-error` lines
 // must fail to type-check, so a typing that grew too loose fails here.
-import { phoneMetadataReady, validateIdentifier } from "resetflow";
-import type { IdentifierKind, ResetflowError, ValidatedIdentifier } from "resetflow";
+import { loadLocale, phoneMetadataReady, validateIdentifier } from "resetflow";
+import type { IdentifierKind, Locale, ResetflowError, ValidatedIdentifier } from "resetflow";
 import { CaptchaIssuer } from "resetflow/captcha";
 import type { CaptchaError, IssuedCaptcha, RejectReason, VerifyResult } from "resetflow/captcha";
 
@@ -14,6 +14,9 @@ const notAKind: "username" = v.kind;
 // @ts-expect-error region is a string
 validateIdentifier("x", { region: 49 });
 const ready: Promise<void> = phoneMetadataReady;
+const loaded: Promise<Locale> = loadLocale("de-AT");
+// @ts-expect-error the tag is a string
+loadLocale(49);
 const err: ResetflowError = { code: "email.invalid_domain", message: "..." };
 
 const issuer = new CaptchaIssuer(new Uint8Array(32), { length: 6, scale: 2, difficulty: "hard", ttlSeconds: 60 });
@@ -36,4 +39,4 @@ if (result.ok) {
 const ttl: number = issuer.ttlSeconds;
 const captchaError: CaptchaError = { code: "token.config.key_too_short", message: "..." };
 
-export { kind, normalized, notAKind, ready, err, png, ttl, captchaError };
+export { kind, normalized, notAKind, ready, loaded, err, png, ttl, captchaError };
