@@ -240,4 +240,229 @@ describe("RecoveryForm", () => {
     await f.destroy(); // a second call does nothing
     assert.equal(await page.evaluate(() => T.host.childElementCount), 0);
   });
+  test("an unreachable endpoint shows network.failed with a retry", async () => {
+    const api = new ScriptedApi(); // nothing queued: every request fails on the way
+    const f = await open(api);
+    await f.mount({ endpoint: "/api/recovery", locale: "en" });
+    await f.type("identifier", "100000001");
+    await f.submit();
+    await f.waitFor("p.rf-error[data-code]", 10000);
+    assert.equal(await f.attr("p.rf-error", "data-code"), "network.failed");
+    assert.equal(await f.text("p.rf-error"), "The connection failed. Check your network and try again.");
+    assert.equal(await f.attr("button[data-action=retry]", "disabled"), null);
+    assert.equal(await f.text("button[data-action=retry]"), "Try again");
+    assert.equal(await f.step(), "identifier");
+    const errors = await f.events("resetflow:error");
+    assert.deepEqual(errors.map((e) => e.detail), [{ code: "network.failed", status: 0 }]);
+    assert.equal(errors[0].bubbles && errors[0].composed, true);
+    assert.equal(api.calls.length, 1);
+
+    // Retry sends again and fails again; the keyboard focus stays on it.
+    await page.evaluate(() => T.q("button[data-action=retry]").focus());
+    await f.click("button[data-action=retry]");
+    await page.waitForFunction(() => T.events("resetflow:error").length === 2, null, { timeout: 10000 });
+    assert.equal(api.calls.length, 2, "the retry sent the request again");
+    assert.deepEqual(api.calls[1].body, api.calls[0].body);
+    assert.equal((await f.active()).action, "retry");
+    assert.equal(await f.count("[data-action=retry]"), 1);
+    await f.destroy();
+  });
+
+  test("walks the flow against a scripted server", async () => {
+    const api = new ScriptedApi("https://id.example.com/api/recovery");
+    api.push(201, FLOW_CAPTCHA);
+    const f = await open(api, { clock: true });
+    await f.mount({ endpoint: "https://id.example.com/api/recovery/", locale: "en", region: "DE" });
+
+    // Identifier -> captcha.
+    await f.type("identifier", " demo@example.com ");
+    await f.submit();
+    await f.waitFor("form[data-step=captcha]");
+    assert.equal(api.calls.length, 1);
+    const [start] = api.calls;
+    assert.equal(start.url, "https://id.example.com/api/recovery/flows");
+    assert.equal(start.method, "POST");
+    assert.equal(start.headers["content-type"], "application/json");
+    assert.equal(start.headers.accept, "application/json");
+    assert.deepEqual(start.body, { identifier: "demo@example.com", locale: "en", region: "DE" });
+    const fetches = await page.evaluate(() => window.__fetches.filter((x) => x.url.startsWith("https://id.example.com/")));
+    assert.deepEqual(fetches[0], {
+      url: "https://id.example.com/api/recovery/flows", method: "POST", credentials: "same-origin", mode: "cors",
+    });
+    assert.equal(await f.flowId(), "f 1");
+
+    const src1 = await f.attr("img.rf-captcha", "src");
+    assert.match(src1, /^https:\/\/id\.example\.com\/api\/recovery\/flows\/f%201\/captcha\?n=/);
+    assert.notEqual(await f.attr("img.rf-captcha", "alt"), "");
+    assert.ok((await f.attr("img.rf-captcha", "alt")).length > 0);
+    assert.equal(await f.attr("[name=answer]", "inputmode"), "numeric");
+    assert.equal(await f.attr("[name=answer]", "autocomplete"), "off");
+    assert.equal((await f.active()).name, "answer");
+    assert.equal(await f.text(".rf-attempts"), "Attempts left: 5");
+    await page.waitForFunction(() => {
+      const img = document.querySelector("img.rf-captcha");
+      return img.complete && img.naturalWidth > 0;
+    });
+    assert.ok(api.images.includes(src1), "the image was fetched from the endpoint");
+
+    // Empty answer: client-side, nothing sent.
+    await f.submit();
+    assert.equal(await f.attr(".rf-error", "data-code"), "captcha.required");
+    assert.equal(api.calls.length, 1);
+
+    // New image.
+    await f.click("[data-action=new-image]");
+    const src2 = await f.attr("img.rf-captcha", "src");
+    assert.notEqual(src2, src1);
+    assert.equal(await f.text(".rf-error"), "", "the new image clears the error");
+    assert.equal((await f.active()).name, "answer");
+
+    // Wrong answer: error, a new image, one attempt less.
+    api.pushError(422, "captcha.mismatch", "server text");
+    await f.type("answer", "123456");
+    await f.submit();
+    await f.waitFor(".rf-error[data-code]");
+    assert.equal(await f.attr(".rf-error", "data-code"), "captcha.mismatch");
+    const mismatch = await f.text(".rf-error");
+    assert.notEqual(mismatch, "server text", "the form's own translation");
+    assert.ok(mismatch.length > 0);
+    assert.notEqual(await f.attr("img.rf-captcha", "src"), src2);
+    assert.equal(await f.text(".rf-attempts"), "Attempts left: 4");
+    assert.equal(api.calls[1].url, "https://id.example.com/api/recovery/flows/f%201/captcha");
+    assert.equal(api.calls[1].method, "POST");
+    assert.deepEqual(api.calls[1].body, { answer: "123456" });
+
+    // Right answer -> channel.
+    api.push(200, FLOW_CHANNEL);
+    await f.type("answer", "654321");
+    await f.submit();
+    await f.waitFor("form[data-step=channel]");
+    assert.equal(await f.count("input[type=radio][name=channel]"), 2);
+    assert.deepEqual(await page.evaluate(() => [...T.root().querySelectorAll("input[name=channel]")].map((r) => r.value)), ["c1", "c2"]);
+    const channelText = await f.text("form");
+    assert.ok(channelText.includes("SMS to +49 ••• •••• 89"), channelText);
+    assert.ok(channelText.includes("E-mail to d•••@example.com"), channelText);
+    assert.equal(await f.has("[data-action=review]"), true);
+    assert.equal((await f.active()).name, "channel");
+
+    // Send to SMS -> code, with the resend countdown running.
+    api.push(200, FLOW_CODE);
+    await f.submit();
+    await f.waitFor("form[data-step=code]");
+    assert.equal(api.calls[3].url, "https://id.example.com/api/recovery/flows/f%201/code");
+    assert.deepEqual(api.calls[3].body, { channel: "c1" });
+    assert.equal(await f.attr("[name=code]", "inputmode"), "numeric");
+    assert.equal(await f.attr("[name=code]", "autocomplete"), "one-time-code");
+    assert.equal(await f.attr("[name=code]", "maxlength"), "6");
+    assert.equal((await f.active()).name, "code");
+    assert.notEqual(await f.attr("[data-action=resend]", "disabled"), null);
+    const secs = Number(await f.attr("[data-action=resend] [data-countdown]", "data-seconds"));
+    assert.ok(secs >= 58 && secs <= 60, `${secs}`);
+    const resend = await f.text("[data-action=resend]");
+    assert.ok(resend.startsWith("Resend in 0:5") || resend === "Resend in 1:00", resend);
+
+    // "Not working?" -> the channels again, the current one marked.
+    await f.click("[data-action=not-working]");
+    assert.equal(await f.step(), "channel");
+    assert.equal(await f.count("label.rf-choice[data-current]"), 1);
+    assert.ok((await f.text("label.rf-choice[data-current]")).includes("+49"));
+    assert.equal(await f.attr("input[name=channel]:checked", "value"), "c2");
+    // Manual review, and back.
+    await f.click("[data-action=review]");
+    assert.equal(await f.step(), "review");
+    assert.equal((await f.active()).name, "contact");
+    await f.type("contact", "100000001");
+    await f.type("message", "Lost my phone");
+    await f.submit();
+    assert.equal(await f.attr(".rf-error", "data-code"), "review.contact_invalid");
+    assert.equal(api.calls.length, 4, "an invalid contact sends nothing");
+    await f.click("[data-action=back]");
+    assert.equal(await f.step(), "channel");
+    await f.click("[data-action=back]");
+    assert.equal(await f.step(), "code");
+
+    // A 429 on verify: retry disabled with a countdown, then usable.
+    api.pushError(429, "rate.limited", "m", { retry_after: 2 }, { headers: { "Retry-After": "2" } });
+    await f.type("code", "111111");
+    await f.submit();
+    await f.waitFor("button[data-action=retry]");
+    assert.equal(await f.attr(".rf-error", "data-code"), "rate.limited");
+    assert.notEqual(await f.attr("button[data-action=retry]", "disabled"), null);
+    assert.equal(await f.attr("[data-action=retry] [data-countdown]", "data-seconds"), "2");
+    assert.equal(await f.text("button[data-action=retry]"), "Try again in 0:02");
+    // The countdown ticks with the page's clock (a 1 s interval, so a tick
+    // may come up to a second late).
+    await page.clock.runFor(1000);
+    assert.match(await f.text("button[data-action=retry]"), /^Try again in 0:0[12]$/);
+    assert.notEqual(await f.attr("button[data-action=retry]", "disabled"), null, "held back until Retry-After");
+    await page.clock.runFor(1500);
+    await f.waitFor("button[data-action=retry]:not([disabled])");
+    assert.equal(await f.text("button[data-action=retry]"), "Try again");
+    api.push(200, FLOW_PASSWORD);
+    await f.click("button[data-action=retry]");
+    await f.waitFor("form[data-step=password]");
+    const verify = api.calls.at(-1);
+    assert.equal(verify.url, "https://id.example.com/api/recovery/flows/f%201/code/verify");
+    assert.deepEqual(verify.body, { code: "111111" });
+    assert.equal(api.calls.at(-2).text, verify.text, "the retry sends the same request");
+
+    // Password: strength as typed, show/hide, mismatch on the client.
+    assert.equal((await f.active()).name, "password");
+    assert.equal(await f.attr("[name=password]", "autocomplete"), "new-password");
+    assert.equal(await f.attr("[name=confirm]", "autocomplete"), "new-password");
+    assert.equal(await f.attr("[name=password]", "type"), "password");
+    assert.equal(await f.attr("[name=confirm]", "type"), "password");
+    await f.type("password", "aaaa");
+    assert.equal(await f.attr("meter.rf-strength", "value"), "0");
+    assert.equal(await f.has(".rf-hints li[data-code='password.hint.longer']"), true);
+    await f.type("password", "gravel pine Lantern 47");
+    assert.equal(await f.attr("meter.rf-strength", "value"), "4");
+    assert.equal(await f.attr("meter.rf-strength", "data-score"), "4");
+    await f.click("[data-action=toggle-visibility]");
+    assert.equal(await f.attr("[name=password]", "type"), "text");
+    assert.equal(await f.attr("[name=confirm]", "type"), "text");
+    assert.equal(await f.attr("[data-action=toggle-visibility]", "aria-pressed"), "true");
+    await f.click("[data-action=toggle-visibility]");
+    assert.equal(await f.attr("[name=password]", "type"), "password");
+    assert.equal(await f.attr("[name=confirm]", "type"), "password");
+    assert.equal(await f.attr("[data-action=toggle-visibility]", "aria-pressed"), "false");
+    await f.type("confirm", "gravel pine Lantern 48");
+    const sentBefore = api.calls.length;
+    await f.submit();
+    assert.equal(await f.attr(".rf-error", "data-code"), "password.mismatch");
+    assert.equal((await f.active()).name, "confirm");
+    assert.equal(api.calls.length, sentBefore, "nothing sent on a mismatch");
+
+    // The server refuses a common password: its code is translated.
+    api.pushError(422, "password.common");
+    await f.type("confirm", "gravel pine Lantern 47");
+    await f.submit();
+    await f.waitFor(".rf-error[data-code='password.common']");
+    assert.equal(await f.text(".rf-error"), "This password is too common. Choose one that is harder to guess.");
+
+    api.push(200, FLOW_DONE);
+    await f.submit();
+    await f.waitFor("form[data-step=done]");
+    const last = api.calls.at(-1);
+    assert.equal(last.url, "https://id.example.com/api/recovery/flows/f%201/password");
+    assert.deepEqual(last.body, { password: "gravel pine Lantern 47", confirm: "gravel pine Lantern 47" });
+    assert.equal((await f.active()).tag, "H2");
+
+    const steps = (await f.events("resetflow:step")).map((e) => e.detail.step);
+    assert.deepEqual(steps, [
+      "identifier", "captcha", "channel", "code", "channel", "review", "channel", "code", "password", "done",
+    ]);
+    assert.deepEqual((await f.events("resetflow:step")).slice(1).map((e) => e.detail.flowId), Array(9).fill("f 1"));
+    const complete = await f.events("resetflow:complete");
+    assert.deepEqual(complete.map((e) => e.detail), [{ flowId: "f 1" }]);
+    assert.equal(complete[0].bubbles && complete[0].composed, true);
+    // The images loaded, so no captcha.unavailable among them.
+    assert.deepEqual((await f.events("resetflow:error")).map((e) => e.detail), [
+      { code: "captcha.mismatch", status: 422 },
+      { code: "rate.limited", status: 429 },
+      { code: "password.common", status: 422 },
+    ]);
+    assert.equal(api.replies.length, 0, "every scripted answer was asked for");
+    await f.destroy();
+  });
 });
