@@ -23,6 +23,68 @@ const FLOW_CODE = { ...FLOW, step: "code", channels: CHANNELS, attempts_left: 5,
 const FLOW_PASSWORD = { ...FLOW, step: "password", channels: [], attempts_left: null, resend_after: null };
 const FLOW_DONE = { ...FLOW, step: "done", channels: [], attempts_left: null, resend_after: null };
 
+const LOCALES = ["en", "de", "es", "id", "zh"];
+
+/**
+ * Every error code the recovery routes of openapi.yaml can answer, and the
+ * form's own client-side codes.
+ */
+const ERROR_CODES = [
+  "request.invalid_json",
+  "request.unsupported_media_type",
+  "request.origin_forbidden",
+  "request.not_found",
+  "request.method_not_allowed",
+  "flow.not_found",
+  "flow.expired",
+  "flow.completed",
+  "flow.locked",
+  "flow.revoked",
+  "flow.conflict",
+  "review.denied",
+  "captcha.mismatch",
+  "channel.unknown",
+  "code.cooldown",
+  "code.send_limit",
+  "code.mismatch",
+  "code.attempts_exhausted",
+  "code.expired",
+  "rate.limited",
+  "password.too_short",
+  "password.too_long",
+  "password.common",
+  "password.contains_identifier",
+  "password.needs_letters_and_digits",
+  "password.mismatch",
+  "password.invalid_characters",
+  "review.contact_required",
+  "review.message_required",
+  "review.message_too_long",
+  "review.contact_invalid",
+  "identifier.empty",
+  "identifier.unrecognized",
+  "email.invalid_domain",
+  "phone.too_short",
+  "account_id.too_long",
+  "region.unknown",
+  "internal",
+  // The form's own.
+  "network.failed",
+  "captcha.unavailable",
+  "captcha.required",
+  "code.required",
+  "channel.required",
+];
+
+/** Polls `cond` in Node (the scripted API's state) for up to 5 s. */
+async function waitUntil(cond, what, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /** Node-side calls of the page's `window.T` (lib/stub.js). */
 function dom(page) {
   const call = (name, ...args) => page.evaluate(([n, a]) => window.T[n](...a), [name, args]);
@@ -463,6 +525,256 @@ describe("RecoveryForm", () => {
       { code: "password.common", status: 422 },
     ]);
     assert.equal(api.replies.length, 0, "every scripted answer was asked for");
+    await f.destroy();
+  });
+  test("expired and locked flows offer a restart", async () => {
+    const api = new ScriptedApi();
+    api.push(201, FLOW_CAPTCHA).pushError(410, "flow.expired").push(201, FLOW_CAPTCHA).pushError(409, "flow.locked");
+    const f = await open(api);
+    await f.mount({ endpoint: "/api/recovery", locale: "id" });
+    await f.type("identifier", "100000001");
+    await f.submit();
+    await f.waitFor("form[data-step=captcha]");
+    await f.type("answer", "1");
+    await f.submit();
+    await f.waitFor("form[data-step=expired]");
+    assert.equal(await f.attr(".rf-error", "data-code"), "flow.expired");
+    assert.equal(await f.text("h2"), "Pemulihan ini sudah kedaluwarsa");
+    assert.equal((await f.active()).tag, "H2");
+    assert.equal(await f.attr("h2", "tabindex"), "-1");
+    await f.click("[data-action=restart]");
+    assert.equal(await f.step(), "identifier");
+    assert.equal(await f.value("[name=identifier]"), "100000001", "what was typed is kept");
+    await f.submit();
+    await f.waitFor("form[data-step=captcha]");
+    assert.equal(api.calls[2].url, `${ORIGIN}/api/recovery/flows`, "a new flow");
+    assert.deepEqual(api.calls[2].body, api.calls[0].body);
+    await f.type("answer", "1");
+    await f.submit();
+    await f.waitFor("form[data-step=locked]");
+    assert.equal(await f.attr(".rf-error", "data-code"), "flow.locked");
+    assert.equal(await f.has("[data-action=restart]"), true);
+    assert.deepEqual((await f.events("resetflow:error")).map((e) => e.detail), [
+      { code: "flow.expired", status: 410 },
+      { code: "flow.locked", status: 409 },
+    ]);
+    await f.destroy();
+  });
+
+  test("a captcha image that fails to load offers a new image", async () => {
+    const api = new ScriptedApi("/rf-nowhere/api/recovery");
+    api.imageStatus = 404;
+    api.push(201, FLOW_CAPTCHA);
+    const f = await open(api);
+    await f.mount({ endpoint: "/rf-nowhere/api/recovery", locale: "en" });
+    await f.type("identifier", "100000001");
+    await f.submit();
+    await f.waitFor("form[data-step=captcha]");
+    await f.waitFor(".rf-error[data-code='captcha.unavailable']");
+    assert.equal(await f.text(".rf-error"), "The image could not be loaded. Try again.");
+    const src = await f.attr("img.rf-captcha", "src");
+    assert.ok(src.startsWith("/rf-nowhere/api/recovery/flows/f%201/captcha?n="), src);
+    assert.equal(await f.count("button[data-action=retry]"), 1);
+    // Read at once, before the next image fails too.
+    const after = await page.evaluate(() => {
+      T.click("button[data-action=retry]");
+      return {
+        src: T.attr("img.rf-captcha", "src"),
+        error: T.text(".rf-error"),
+        code: T.attr(".rf-error", "data-code"),
+        retry: T.has("button[data-action=retry]"),
+        active: T.active().name,
+      };
+    });
+    assert.notEqual(after.src, src);
+    assert.ok(after.src.startsWith("/rf-nowhere/api/recovery/flows/f%201/captcha?n="), after.src);
+    assert.equal(after.error, "", "cleared until the next image fails");
+    assert.equal(after.code, null);
+    assert.equal(after.retry, false);
+    assert.equal(after.active, "answer");
+    const unavailable = (await f.events("resetflow:error")).filter((e) => e.detail.code === "captcha.unavailable");
+    assert.ok(unavailable.length >= 1);
+    assert.deepEqual(unavailable[0].detail, { code: "captcha.unavailable", status: 0 });
+    // The new image fails as well: the error and the retry come back.
+    await f.waitFor(".rf-error[data-code='captcha.unavailable']");
+    await f.waitFor("button[data-action=retry]");
+    assert.deepEqual(api.images.map((u) => new URL(u).pathname + new URL(u).search), [src, after.src]);
+    assert.equal(api.calls.length, 1, "images are not API calls");
+    await f.destroy();
+  });
+
+  test("every error code is translated in every locale", async () => {
+    const api = new ScriptedApi();
+    for (const code of ERROR_CODES) {
+      for (const _ of LOCALES) api.pushError(422, code, "SERVER TEXT");
+    }
+    const f = await open(api);
+    const shown = await page.evaluate(async ([codes, locales]) => {
+      const out = [];
+      for (const code of codes) {
+        for (const locale of locales) {
+          T.mount({ endpoint: "/api/recovery", locale }, { newHost: false });
+          T.type("identifier", "100000001");
+          T.submit();
+          const el = await T.waitFor(`.rf-error[data-code='${code}']`);
+          out.push({ code, locale, text: el.textContent, lang: T.root().getAttribute("lang") });
+          T.form.destroy();
+        }
+      }
+      return out;
+    }, [ERROR_CODES, LOCALES]);
+    assert.equal(shown.length, ERROR_CODES.length * LOCALES.length);
+    for (const code of ERROR_CODES) {
+      const seen = [];
+      for (const { locale, text, lang } of shown.filter((x) => x.code === code)) {
+        assert.equal(lang, locale);
+        assert.ok(text.trim().length > 0, `${code} in ${locale}: empty`);
+        assert.notEqual(text, "SERVER TEXT", `${code} in ${locale}: the server's text`);
+        assert.ok(!text.includes(code), `${code} in ${locale}: shows the code: ${text}`);
+        assert.ok(!seen.includes(text), `${code} in ${locale} repeats ${JSON.stringify(text)}`);
+        seen.push(text);
+      }
+    }
+    // A few by hand: German and Chinese, from the server and the form's own.
+    const one = (code, locale) => shown.find((x) => x.code === code && x.locale === locale).text;
+    assert.equal(one("password.common", "en"), "This password is too common. Choose one that is harder to guess.");
+    assert.equal(one("network.failed", "en"), "The connection failed. Check your network and try again.");
+    assert.equal(one("captcha.unavailable", "en"), "The image could not be loaded. Try again.");
+
+    // A code nobody knows shows the server's localised message.
+    api.pushError(400, "something.new", "Neue Meldung");
+    await f.mount({ endpoint: "/api/recovery", locale: "de" }, { newHost: false });
+    await f.type("identifier", "100000001");
+    await f.submit();
+    await f.waitFor(".rf-error[data-code='something.new']");
+    assert.equal(await f.text(".rf-error"), "Neue Meldung");
+    assert.equal(api.replies.length, 0);
+    await f.destroy();
+  });
+
+  test("manual review: waits, is looked at every 30 s, carries on at the code", async () => {
+    const pending = { ...FLOW_CHANNEL, step: "review_pending", resend_after: null };
+    const approved = { ...FLOW_CODE, channels: [{ id: "r1", kind: "email", to: "n•••@example.org" }], code_channel: "r1" };
+    const api = new ScriptedApi();
+    api.push(201, FLOW_CAPTCHA).push(200, FLOW_CHANNEL).push(200, pending);
+    const f = await open(api, { clock: true });
+    await f.mount({ endpoint: "/api/recovery", locale: "en" });
+    await f.type("identifier", "demo@example.com");
+    await f.submit();
+    await f.waitFor("form[data-step=captcha]");
+    await f.type("answer", "123456");
+    await f.submit();
+    await f.waitFor("form[data-step=channel]");
+    await f.click("[data-action=review]");
+    assert.equal(await f.step(), "review");
+
+    // The contact is checked with the identifier parser; the message must be there.
+    await f.type("contact", "new@");
+    await f.submit();
+    assert.equal(await f.attr(".rf-error", "data-code"), "email.missing_domain");
+    await f.type("contact", "new@example.org");
+    await f.submit();
+    assert.equal(await f.attr(".rf-error", "data-code"), "review.message_required");
+    assert.equal((await f.active()).name, "message");
+    assert.equal(api.calls.length, 2);
+    await f.type("message", "My phone was stolen.");
+    await f.submit();
+    await f.waitFor("form[data-step=review_pending]");
+    const sent = api.calls[2];
+    assert.equal(sent.method, "POST");
+    assert.equal(sent.url, `${ORIGIN}/api/recovery/flows/f%201/review`);
+    assert.equal(sent.body.contact, "new@example.org");
+    assert.equal(sent.body.message, "My phone was stolen.");
+    assert.ok((await f.text(".rf-intro")).includes("one working day"));
+    assert.equal((await f.active()).tag, "H2");
+    assert.equal(await f.text(".rf-status"), "");
+
+    // 30 s later the form looks by itself; "still pending" says nothing.
+    api.push(200, pending);
+    await page.clock.runFor(30_000);
+    await waitUntil(() => api.answered === 4, "the first poll");
+    assert.equal(api.calls[3].method, "GET");
+    assert.equal(api.calls[3].url, `${ORIGIN}/api/recovery/flows/f%201`);
+    await page.waitForTimeout(100);
+    assert.equal(await f.text(".rf-status"), "", "a poll's unchanged answer shows nothing");
+    assert.equal(await f.step(), "review_pending");
+
+    // "Check status": still pending, said politely.
+    api.push(200, pending);
+    await f.click("[data-action=refresh]");
+    await f.waitFor(".rf-status:not(:empty)");
+    assert.equal(await f.text(".rf-status"), "No answer yet.");
+    assert.equal(await f.attr(".rf-status", "role"), "status");
+    assert.equal(api.calls[4].method, "GET");
+    assert.equal(api.calls[4].url, `${ORIGIN}/api/recovery/flows/f%201`);
+    assert.equal(api.calls[4].body, null);
+
+    // Not before 30 s: nothing is sent.
+    await page.clock.runFor(20_000);
+    await page.waitForTimeout(100);
+    assert.equal(api.calls.length, 5, "no poll before 30 s");
+
+    // Approved: the next poll carries on at the code, sent to the new contact.
+    api.push(200, approved);
+    await page.clock.runFor(10_000);
+    await f.waitFor("form[data-step=code]");
+    assert.equal(api.calls.length, 6);
+    assert.equal(api.calls[5].method, "GET");
+    assert.ok((await f.text(".rf-intro")).includes("n•••@example.org"));
+    const steps = (await f.events("resetflow:step")).map((e) => e.detail.step);
+    assert.deepEqual(steps, ["identifier", "captcha", "channel", "review", "review_pending", "code"]);
+    await f.destroy();
+  });
+
+  test("the form keeps working when the page drops its handle", async () => {
+    const api = new ScriptedApi();
+    const f = await open(api);
+    // What the garbage collector does to an unreferenced `new RecoveryForm(..)`.
+    await page.evaluate(() => {
+      T.newHost();
+      new window.rf.RecoveryForm(T.host, { endpoint: "/api/recovery", locale: "en" });
+    });
+    const cdp = await page.context().newCDPSession(page);
+    const registered = await page.evaluate(() => window.__registered);
+    for (let i = 0; i < 50; i++) {
+      await cdp.send("HeapProfiler.collectGarbage");
+      await page.waitForTimeout(20);
+      if (registered === 0 || (await page.evaluate(() => window.__finalized)) > 0) break;
+    }
+    if (registered > 0) {
+      assert.ok(await page.evaluate(() => window.__finalized) > 0, "the handle was collected");
+    }
+    await f.type("identifier", "demo@example.com");
+    assert.equal(await f.attr("output.rf-kind", "data-kind"), "email");
+    api.push(201, FLOW_CAPTCHA);
+    await f.submit();
+    await f.waitFor("form[data-step=captcha]");
+    assert.equal(api.calls.length, 1);
+  });
+
+  test("a lost answer to the password ends at done", async () => {
+    // The flow goes straight to the password step (the form follows the
+    // step of each answer); the password's answer is lost on the way.
+    const api = new ScriptedApi();
+    api.push(201, FLOW_PASSWORD);
+    const f = await open(api);
+    await f.mount({ endpoint: "/api/recovery", locale: "en" });
+    await f.type("identifier", "100000001");
+    await f.submit();
+    await f.waitFor("form[data-step=password]");
+    await f.type("password", "gravel pine Lantern 47");
+    await f.type("confirm", "gravel pine Lantern 47");
+    await f.submit();
+    await f.waitFor(".rf-error[data-code='network.failed']");
+    // The server did set it: the retry hears that the flow is complete.
+    api.pushError(409, "flow.completed");
+    await f.click("button[data-action=retry]");
+    await f.waitFor("form[data-step=done]");
+    assert.equal(api.calls.length, 3);
+    assert.equal(api.calls[2].text, api.calls[1].text, "the retry sends the same request");
+    assert.equal(api.calls[2].url, `${ORIGIN}/api/recovery/flows/f%201/password`);
+    assert.equal(api.calls[2].body.password, "gravel pine Lantern 47");
+    assert.deepEqual((await f.events("resetflow:complete")).map((e) => e.detail), [{ flowId: "f 1" }]);
     await f.destroy();
   });
 });
