@@ -71,11 +71,10 @@ const T = {
   },
 
   /** \`new RecoveryForm(host, options)\`; a throw comes back as \`{ error }\`. */
-  mount(options, { newHost = true, keep = true } = {}) {
+  mount(options, { newHost = true } = {}) {
     const host = newHost || !T.host ? T.newHost() : T.host;
     try {
-      const form = new rf.RecoveryForm(host, options);
-      if (keep) T.form = form;
+      T.form = new rf.RecoveryForm(host, options);
       return { ok: true };
     } catch (e) {
       return { error: { isTypeError: e instanceof TypeError, name: e?.name, message: String(e?.message ?? e) } };
