@@ -242,6 +242,62 @@ describe("RecoveryForm", () => {
     await f.destroy();
   });
 
+  test("a locale's texts are imported on first use; loadLocale makes the first render synchronous", async () => {
+    const f = await open(new ScriptedApi());
+    const fetched = [];
+    page.on("request", (r) => {
+      const m = new URL(r.url()).pathname.match(/\/locales\/(\w+)\.js$/);
+      if (m) fetched.push(m[1]);
+    });
+    // German is not loaded yet: the root is there at once, the step once the texts arrive.
+    const atOnce = await page.evaluate(() => {
+      const host = T.newHost();
+      T.form = new rf.RecoveryForm(host, { endpoint: "/api/recovery", locale: "de-CH" });
+      return { lang: T.root().getAttribute("lang"), forms: T.count("form") };
+    });
+    assert.deepEqual(atOnce, { lang: "de", forms: 0 });
+    await f.waitFor("form[data-step=identifier]");
+    assert.equal(await f.text("h2"), "Passwort zurücksetzen");
+    assert.equal((await f.active()).name, "identifier", "focus once the step is there");
+    assert.deepEqual(await f.events("resetflow:step"), [
+      { type: "resetflow:step", detail: { step: "identifier", flowId: null }, bubbles: true, composed: true },
+    ]);
+    await f.destroy();
+    // After loadLocale, a form and validateIdentifier speak Spanish at once.
+    const spanish = await page.evaluate(async () => {
+      const before = (() => {
+        try {
+          rf.validateIdentifier("jane@", { locale: "es" });
+        } catch (e) {
+          return e;
+        }
+      })();
+      const tag = await rf.loadLocale("es-MX");
+      const host = T.newHost();
+      T.form = new rf.RecoveryForm(host, { endpoint: "/api/recovery", locale: "es" });
+      const h2 = T.text("h2");
+      T.form.destroy();
+      let after;
+      try {
+        rf.validateIdentifier("jane@", { locale: "es" });
+      } catch (e) {
+        after = e;
+      }
+      return { tag, h2, before, after, fallback: await rf.loadLocale("pt-BR") };
+    });
+    assert.equal(spanish.tag, "es");
+    assert.equal(spanish.h2, "Restablece tu contraseña");
+    assert.deepEqual(spanish.before, {
+      code: "email.missing_domain",
+      message: "Enter the domain after the @, such as example.com.",
+    }, "English until the locale is loaded");
+    assert.equal(spanish.after.code, "email.missing_domain");
+    assert.match(spanish.after.message, /dominio/, "Spanish once loaded");
+    assert.equal(spanish.fallback, "en", "a locale without texts is English");
+    // English is part of the entry; each other locale is fetched once.
+    assert.deepEqual(fetched.sort(), ["de", "es"]);
+  });
+
   test("the locale defaults to the browser's languages", async () => {
     // The first language with texts wins; none known falls back to English.
     for (const [browserLocale, expected] of [["de-DE", "de"], ["zh-CN", "zh"], ["es-MX", "es"], ["id-ID", "id"], ["fr-FR", "en"]]) {
@@ -618,7 +674,7 @@ describe("RecoveryForm", () => {
       const out = [];
       for (const code of codes) {
         for (const locale of locales) {
-          T.mount({ endpoint: "/api/recovery", locale }, { newHost: false });
+          await T.mount({ endpoint: "/api/recovery", locale }, { newHost: false });
           T.type("identifier", "100000001");
           T.submit();
           const el = await T.waitFor(`.rf-error[data-code='${code}']`);

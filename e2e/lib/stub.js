@@ -71,14 +71,24 @@ const T = {
   },
 
   /** \`new RecoveryForm(host, options)\`; a throw comes back as \`{ error }\`. */
-  mount(options, { newHost = true } = {}) {
+  /**
+   * new RecoveryForm(host, options); resolves once the first step is on
+   * the page (at once in a locale already loaded, else when its texts have
+   * arrived).
+   */
+  async mount(options, { newHost = true } = {}) {
     const host = newHost || !T.host ? T.newHost() : T.host;
+    const stepped = new Promise((resolve) => host.addEventListener("resetflow:step", resolve, { once: true }));
     try {
       T.form = new rf.RecoveryForm(host, options);
-      return { ok: true };
     } catch (e) {
       return { error: { isTypeError: e instanceof TypeError, name: e?.name, message: String(e?.message ?? e) } };
     }
+    if (!T.root()?.querySelector("form")) {
+      const late = new Promise((_, reject) => setTimeout(() => reject(new Error("no first step after 5 s")), 5000));
+      await Promise.race([stepped, late]);
+    }
+    return { ok: true };
   },
 
   root() {
