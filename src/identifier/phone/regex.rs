@@ -53,9 +53,20 @@ pub(crate) struct RegexError {
     pub what: &'static str,
 }
 
+impl RegexError {
+    /// What [`Display`](fmt::Display) writes, built without `core::fmt`
+    /// (see `MetadataError::message`).
+    pub(crate) fn message(&self) -> String {
+        let mut out = String::from(self.what);
+        out.push_str(" at byte ");
+        crate::digits::push_decimal(&mut out, self.at);
+        out
+    }
+}
+
 impl fmt::Display for RegexError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}", self.what, self.at)
+        f.write_str(&self.message())
     }
 }
 
