@@ -105,9 +105,55 @@ pub(crate) fn decimal_digit(c: char) -> Option<u8> {
     (value < 10).then_some(value as u8)
 }
 
+/// Appends the decimal form of `n` to `out`, as `n.to_string()` writes it.
+///
+/// Numbers in the messages and values of the browser build are written with
+/// this rather than `format!` or `to_string`, which link `core::fmt` into the
+/// wasm (docs/browser-size.md).
+pub(crate) fn push_decimal(out: &mut String, n: usize) {
+    // usize::MAX has 20 digits on 64-bit targets.
+    let mut buf = [0u8; 20];
+    let mut start = buf.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        // `rest % 10` is below 10, so the cast cannot truncate.
+        buf[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(buf[start..].iter().map(|&b| char::from(b)));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_written_as_to_string_writes_them() {
+        let cases: [(usize, &str); 7] = [
+            (0, "0"),
+            (7, "7"),
+            (10, "10"),
+            (49, "49"),
+            (999, "999"),
+            (1_000_000, "1000000"),
+            (4_294_967_295, "4294967295"),
+        ];
+        for (n, want) in cases {
+            let mut out = String::from("x");
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("x{want}"));
+        }
+        #[cfg(target_pointer_width = "64")]
+        {
+            let mut out = String::new();
+            push_decimal(&mut out, usize::MAX);
+            assert_eq!(out, "18446744073709551615");
+        }
+    }
 
     #[test]
     fn zeros_are_sorted_and_runs_do_not_overlap() {

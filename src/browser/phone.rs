@@ -22,7 +22,7 @@ pub fn load_phone_metadata(text: &str) -> Result<(), JsValue> {
         let out = Object::new();
         // Setting data properties on a fresh plain object cannot fail.
         let _ = Reflect::set(&out, &"code".into(), &err.code().into());
-        let _ = Reflect::set(&out, &"message".into(), &err.to_string().into());
+        let _ = Reflect::set(&out, &"message".into(), &err.message().into());
         out.into()
     })
 }

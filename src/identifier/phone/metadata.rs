@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use super::regex::{Regex, RegexError};
 use super::{NumberType, Region};
+use crate::digits::push_decimal;
 
 /// The table in use: the bundled one, or the one given to
 /// [`load_metadata`](super::load_metadata). Set at most once.
@@ -240,11 +241,23 @@ impl MetadataError {
     pub fn line(&self) -> usize {
         self.line
     }
+
+    /// What [`Display`](fmt::Display) writes. Built from pieces, and the
+    /// messages below with `concat` rather than `format!`: `format!` or a
+    /// `Formatter` (which `to_string` makes) would link `core::fmt` into
+    /// the browser build (docs/browser-size.md).
+    pub(crate) fn message(&self) -> String {
+        let mut out = String::from("phone metadata line ");
+        push_decimal(&mut out, self.line);
+        out.push_str(": ");
+        out.push_str(&self.what);
+        out
+    }
 }
 
 impl fmt::Display for MetadataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "phone metadata line {}: {}", self.line, self.what)
+        f.write_str(&self.message())
     }
 }
 
@@ -342,7 +355,12 @@ fn opt_regex(s: &str, what: &str) -> Result<Option<Regex>, String> {
 }
 
 fn regex_err(what: &str, pattern: &str, e: &RegexError) -> String {
-    format!("{what} pattern \"{pattern}\": {e}")
+    [what, " pattern \"", pattern, "\": ", &e.message()].concat()
+}
+
+/// `what "field"`: a message quoting the field at fault.
+fn quoted(what: &str, field: &str) -> String {
+    [what, " \"", field, "\""].concat()
 }
 
 fn opt_str(s: &str) -> Option<Box<str>> {
@@ -352,27 +370,26 @@ fn opt_str(s: &str) -> Option<Box<str>> {
 fn parse_record(line: &str) -> Result<Territory, String> {
     let fields: Vec<&str> = line.split('\t').collect();
     if fields.len() < 12 {
-        return Err(format!(
-            "expected at least 12 fields, found {}",
-            fields.len()
-        ));
+        let mut what = String::from("expected at least 12 fields, found ");
+        push_decimal(&mut what, fields.len());
+        return Err(what);
     }
     let region = match fields[0] {
         "001" => None,
-        code => Some(Region::from_code(code).ok_or_else(|| format!("bad region code \"{code}\""))?),
+        code => Some(Region::from_code(code).ok_or_else(|| quoted("bad region code", code))?),
     };
     let country_code: u16 = fields[1]
         .parse()
-        .map_err(|_| format!("bad calling code \"{}\"", fields[1]))?;
+        .map_err(|_| quoted("bad calling code", fields[1]))?;
     if country_code == 0 || country_code > 999 {
-        return Err(format!("calling code {country_code} out of range"));
+        return Err(quoted("calling code out of range:", fields[1]));
     }
     let flag = |s: &str, what: &str| match s {
         "0" => Ok(false),
         "1" => Ok(true),
-        _ => Err(format!("bad {what} flag \"{s}\"")),
+        _ => Err(quoted(&["bad ", what, " flag"].concat(), s)),
     };
-    let lengths = |s: &str| Lengths::parse(s).ok_or_else(|| format!("bad length list \"{s}\""));
+    let lengths = |s: &str| Lengths::parse(s).ok_or_else(|| quoted("bad length list", s));
     let mut t = Territory {
         region,
         country_code,
@@ -394,7 +411,7 @@ fn parse_record(line: &str) -> Result<Territory, String> {
         let mut parts = field.splitn(3, ':');
         let (Some(code), Some(lens), Some(pattern)) = (parts.next(), parts.next(), parts.next())
         else {
-            return Err(format!("bad number type field \"{field}\""));
+            return Err(quoted("bad number type field", field));
         };
         let desc = Desc {
             lengths: lengths(lens)?,
@@ -417,7 +434,7 @@ fn parse_record(line: &str) -> Result<Territory, String> {
                 t.mobile = Some(desc);
                 continue;
             }
-            other => return Err(format!("unknown number type \"{other}\"")),
+            other => return Err(quoted("unknown number type", other)),
         };
         t.others.push((kind, desc));
     }

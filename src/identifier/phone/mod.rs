@@ -63,7 +63,7 @@ mod metadata;
 mod plans;
 mod regex;
 
-use crate::digits::decimal_digit;
+use crate::digits::{decimal_digit, push_decimal};
 use std::fmt;
 use std::str::FromStr;
 
@@ -321,7 +321,12 @@ impl PhoneNumber {
     /// The E.164 form, e.g. `"+4915123456789"`: the canonical value to
     /// store and compare.
     pub fn e164(&self) -> String {
-        format!("+{}{}", self.country_code, self.national)
+        // Not `format!`: it would link `core::fmt` into the browser build.
+        let mut out = String::with_capacity(4 + self.national.len());
+        out.push('+');
+        push_decimal(&mut out, usize::from(self.country_code));
+        out.push_str(&self.national);
+        out
     }
 
     /// The region the number belongs to (for a shared calling code such as
@@ -626,7 +631,8 @@ fn extract_country_code(
     let Some(home) = home else { return Ok(None) };
     // "4930123456" typed in DE: the home calling code without '+'. Take it
     // as such only if the number reads better without it.
-    let cc = home.country_code.to_string();
+    let mut cc = String::new();
+    push_decimal(&mut cc, usize::from(home.country_code));
     if let Some(rest) = digits.strip_prefix(cc.as_str()) {
         let potential = strip_national_prefix(rest, home);
         if (!home.general_matches(digits) && home.general_matches(&potential))

@@ -17,13 +17,43 @@
 //! Cost: patterns are trusted (they come from the bundled metadata) and the
 //! subject is at most a few dozen digits, so backtracking stays small; there
 //! are no unbounded quantifiers.
+//!
+//! The npm package's browser build (wasm32 with `browser` and without
+//! `phone-metadata`) leaves this engine out and runs the same patterns
+//! through the JS host's `RegExp` (`host`), which has these semantics
+//! too; everything else here (errors, matches, transform rules) is shared.
 
 use std::fmt;
 
+/// The browser build (wasm32 with `browser`, the table loaded at run time)
+/// matches with the host's `RegExp` instead of the engine below.
+#[cfg(all(
+    target_arch = "wasm32",
+    feature = "browser",
+    not(feature = "phone-metadata")
+))]
+mod host;
+#[cfg(all(
+    target_arch = "wasm32",
+    feature = "browser",
+    not(feature = "phone-metadata")
+))]
+pub(crate) use host::Regex;
+
+#[cfg(not(all(
+    target_arch = "wasm32",
+    feature = "browser",
+    not(feature = "phone-metadata")
+)))]
 /// Largest repetition count accepted in `{n,m}`; the metadata never needs
 /// more than a phone number's length.
 const MAX_REPEAT: u16 = 64;
 
+#[cfg(not(all(
+    target_arch = "wasm32",
+    feature = "browser",
+    not(feature = "phone-metadata")
+)))]
 /// A compiled pattern.
 #[derive(Debug, Clone)]
 pub(crate) struct Regex {
@@ -31,6 +61,11 @@ pub(crate) struct Regex {
     groups: usize,
 }
 
+#[cfg(not(all(
+    target_arch = "wasm32",
+    feature = "browser",
+    not(feature = "phone-metadata")
+)))]
 #[derive(Debug, Clone)]
 enum Node {
     /// A set of digits, bit `d` set for digit `d`; a literal digit is a
@@ -53,9 +88,20 @@ pub(crate) struct RegexError {
     pub what: &'static str,
 }
 
+impl RegexError {
+    /// What [`Display`](fmt::Display) writes, built without `core::fmt`
+    /// (see `MetadataError::message`).
+    pub(crate) fn message(&self) -> String {
+        let mut out = String::from(self.what);
+        out.push_str(" at byte ");
+        crate::digits::push_decimal(&mut out, self.at);
+        out
+    }
+}
+
 impl fmt::Display for RegexError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {}", self.what, self.at)
+        f.write_str(&self.message())
     }
 }
 
@@ -69,14 +115,29 @@ pub(crate) struct Match {
     pub groups: Vec<Option<(usize, usize)>>,
 }
 
+#[cfg(not(all(
+    target_arch = "wasm32",
+    feature = "browser",
+    not(feature = "phone-metadata")
+)))]
 const ALL_DIGITS: u16 = 0x3ff;
 
+#[cfg(not(all(
+    target_arch = "wasm32",
+    feature = "browser",
+    not(feature = "phone-metadata")
+)))]
 struct Parser<'a> {
     s: &'a [u8],
     pos: usize,
     groups: usize,
 }
 
+#[cfg(not(all(
+    target_arch = "wasm32",
+    feature = "browser",
+    not(feature = "phone-metadata")
+)))]
 impl Parser<'_> {
     fn err(&self, what: &'static str) -> RegexError {
         RegexError { at: self.pos, what }
@@ -239,8 +300,18 @@ impl Parser<'_> {
 
 /// Continuation called with the position reached and the captures so far;
 /// returns `true` to accept the match.
+#[cfg(not(all(
+    target_arch = "wasm32",
+    feature = "browser",
+    not(feature = "phone-metadata")
+)))]
 type Cont<'k> = dyn FnMut(usize, &mut [Option<(usize, usize)>]) -> bool + 'k;
 
+#[cfg(not(all(
+    target_arch = "wasm32",
+    feature = "browser",
+    not(feature = "phone-metadata")
+)))]
 impl Regex {
     /// Compiles `pattern`.
     ///
@@ -408,7 +479,14 @@ pub(crate) fn apply_transform(rule: &str, m: &Match, subject: &str) -> String {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(
+    test,
+    not(all(
+        target_arch = "wasm32",
+        feature = "browser",
+        not(feature = "phone-metadata")
+    ))
+))]
 mod tests {
     use super::*;
 

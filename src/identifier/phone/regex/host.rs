@@ -1,0 +1,101 @@
+//! The browser build's matcher: the JS host's `RegExp`, which runs
+//! libphonenumber's patterns with the semantics of the engine it replaces
+//! (a backtracking engine: alternatives left to right, greedy quantifiers,
+//! `\d` as `[0-9]`, `$` as the end of the subject), so the browser leaves
+//! that engine out (about 1 KB gzipped; docs/browser-size.md).
+//!
+//! Patterns are wrapped as `^(?:p)$` for full matches and `^(?:p)` for
+//! prefix matches, compiled with the `d` flag so that a match reports the
+//! span of each group. JS values are not `Sync`, so they cannot live in the
+//! metadata's `static`; they live in a per-thread list (wasm32 has one
+//! thread) and a [`Regex`] is an index into it. Nothing is ever removed:
+//! a table is installed once for the life of the page.
+//!
+//! Unlike the engine, the host accepts any JS pattern; the native test
+//! suite is what holds the shipped table to the supported subset.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Reflect, RegExp};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::{Match, RegexError};
+
+thread_local! {
+    /// Each compiled pattern as (full match, prefix match).
+    static COMPILED: RefCell<Vec<(RegExp, RegExp)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A compiled pattern: an index into `COMPILED`.
+#[derive(Debug, Clone)]
+pub(crate) struct Regex {
+    id: usize,
+}
+
+impl Regex {
+    /// Compiles `pattern`.
+    ///
+    /// # Errors
+    ///
+    /// A [`RegexError`] when the host's `RegExp` refuses the pattern.
+    pub(crate) fn new(pattern: &str) -> Result<Regex, RegexError> {
+        let full = compile(&["^(?:", pattern, ")$"].concat())?;
+        let prefix = compile(&["^(?:", pattern, ")"].concat())?;
+        Ok(COMPILED.with(|c| {
+            let mut c = c.borrow_mut();
+            c.push((full, prefix));
+            Regex { id: c.len() - 1 }
+        }))
+    }
+
+    /// Whether the whole of `subject` matches (Java `matches()`).
+    pub(crate) fn is_full_match(&self, subject: &str) -> bool {
+        COMPILED.with(|c| {
+            c.borrow()
+                .get(self.id)
+                .is_some_and(|(full, _)| full.test(subject))
+        })
+    }
+
+    /// The match anchored at the start of `subject`, which need not reach
+    /// its end (Java `lookingAt()`). `subject` is ASCII (the phone parser
+    /// passes digits), so the host's UTF-16 offsets are byte offsets.
+    pub(crate) fn match_prefix(&self, subject: &str) -> Option<Match> {
+        let found =
+            COMPILED.with(|c| c.borrow().get(self.id).and_then(|(_, p)| p.exec(subject)))?;
+        let indices: Array = Reflect::get(&found, &JsValue::from_str("indices"))
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let end = span(indices.get(0))?.1;
+        let groups = (1..indices.length())
+            .map(|i| span(indices.get(i)))
+            .collect();
+        Some(Match { end, groups })
+    }
+}
+
+/// A `[start, end]` pair of `indices`; `None` for a group that took no part.
+fn span(pair: JsValue) -> Option<(usize, usize)> {
+    let pair: Array = pair.dyn_into().ok()?;
+    // Offsets into a subject of a few dozen characters: exact as f64.
+    let at = |i| pair.get(i).as_f64().map(|x| x as usize);
+    Some((at(0)?, at(1)?))
+}
+
+/// `new RegExp(source, "d")`, or the error the engine would give.
+fn compile(source: &str) -> Result<RegExp, RegexError> {
+    let refused = RegexError {
+        at: 0,
+        what: "not a pattern the host's RegExp accepts",
+    };
+    let ctor: Function = Reflect::get(&js_sys::global(), &JsValue::from_str("RegExp"))
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or_else(|| refused.clone())?;
+    let args = Array::of2(&JsValue::from_str(source), &JsValue::from_str("d"));
+    // `Reflect.construct` catches the SyntaxError of a bad pattern.
+    Reflect::construct(&ctor, &args)
+        .map(JsCast::unchecked_into)
+        .map_err(|_| refused)
+}
