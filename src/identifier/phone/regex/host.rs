@@ -5,8 +5,8 @@
 //! that engine out (about 1 KB gzipped; docs/browser-size.md).
 //!
 //! Patterns are wrapped as `^(?:p)$` for full matches and `^(?:p)` for
-//! prefix matches, compiled with the `d` flag so that a match reports the
-//! span of each group. JS values are not `Sync`, so they cannot live in the
+//! prefix matches (the latter compiled on first use), with the `d` flag so
+//! that a match reports the span of each group. JS values are not `Sync`, so they cannot live in the
 //! metadata's `static`; they live in a per-thread list (wasm32 has one
 //! thread) and a [`Regex`] is an index into it. Nothing is ever removed:
 //! a table is installed once for the life of the page.
@@ -21,9 +21,24 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::{Match, RegexError};
 
+/// A compiled pattern's host objects.
+struct Compiled {
+    /// `^(?:p)$`, compiled with the pattern (which checks it).
+    full: RegExp,
+    /// `^(?:p)`, compiled on the first prefix match: most patterns are only
+    /// ever matched in full, and each `RegExp` made from wasm costs a few
+    /// calls across the boundary (a table has about 1,800 patterns).
+    prefix: Option<RegExp>,
+    pattern: Box<str>,
+}
+
 thread_local! {
-    /// Each compiled pattern as (full match, prefix match).
-    static COMPILED: RefCell<Vec<(RegExp, RegExp)>> = const { RefCell::new(Vec::new()) };
+    static COMPILED: RefCell<Vec<Compiled>> = const { RefCell::new(Vec::new()) };
+    /// The host's `RegExp` constructor and the flags `"d"` (group spans).
+    static HOST: Option<(Function, JsValue)> = Reflect::get(&js_sys::global(), &JsValue::from_str("RegExp"))
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .map(|ctor| (ctor, JsValue::from_str("d")));
 }
 
 /// A compiled pattern: an index into `COMPILED`.
@@ -39,11 +54,17 @@ impl Regex {
     ///
     /// A [`RegexError`] when the host's `RegExp` refuses the pattern.
     pub(crate) fn new(pattern: &str) -> Result<Regex, RegexError> {
-        let full = compile(&["^(?:", pattern, ")$"].concat())?;
-        let prefix = compile(&["^(?:", pattern, ")"].concat())?;
+        let full = compile(&["^(?:", pattern, ")$"].concat()).ok_or(RegexError {
+            at: 0,
+            what: "not a pattern the host's RegExp accepts",
+        })?;
         Ok(COMPILED.with(|c| {
             let mut c = c.borrow_mut();
-            c.push((full, prefix));
+            c.push(Compiled {
+                full,
+                prefix: None,
+                pattern: pattern.into(),
+            });
             Regex { id: c.len() - 1 }
         }))
     }
@@ -53,7 +74,7 @@ impl Regex {
         COMPILED.with(|c| {
             c.borrow()
                 .get(self.id)
-                .is_some_and(|(full, _)| full.test(subject))
+                .is_some_and(|e| e.full.test(subject))
         })
     }
 
@@ -61,8 +82,15 @@ impl Regex {
     /// its end (Java `lookingAt()`). `subject` is ASCII (the phone parser
     /// passes digits), so the host's UTF-16 offsets are byte offsets.
     pub(crate) fn match_prefix(&self, subject: &str) -> Option<Match> {
-        let found =
-            COMPILED.with(|c| c.borrow().get(self.id).and_then(|(_, p)| p.exec(subject)))?;
+        let found = COMPILED.with(|c| {
+            let mut c = c.borrow_mut();
+            let entry = c.get_mut(self.id)?;
+            if entry.prefix.is_none() {
+                // The pattern compiled in full form, so this one compiles too.
+                entry.prefix = compile(&["^(?:", &entry.pattern, ")"].concat());
+            }
+            entry.prefix.as_ref()?.exec(subject)
+        })?;
         let indices: Array = Reflect::get(&found, &JsValue::from_str("indices"))
             .ok()?
             .dyn_into()
@@ -83,19 +111,14 @@ fn span(pair: JsValue) -> Option<(usize, usize)> {
     Some((at(0)?, at(1)?))
 }
 
-/// `new RegExp(source, "d")`, or the error the engine would give.
-fn compile(source: &str) -> Result<RegExp, RegexError> {
-    let refused = RegexError {
-        at: 0,
-        what: "not a pattern the host's RegExp accepts",
-    };
-    let ctor: Function = Reflect::get(&js_sys::global(), &JsValue::from_str("RegExp"))
-        .ok()
-        .and_then(|f| f.dyn_into().ok())
-        .ok_or_else(|| refused.clone())?;
-    let args = Array::of2(&JsValue::from_str(source), &JsValue::from_str("d"));
-    // `Reflect.construct` catches the SyntaxError of a bad pattern.
-    Reflect::construct(&ctor, &args)
-        .map(JsCast::unchecked_into)
-        .map_err(|_| refused)
+/// `new RegExp(source, "d")`; `None` when the host refuses it.
+fn compile(source: &str) -> Option<RegExp> {
+    HOST.with(|host| {
+        let (ctor, flags) = host.as_ref()?;
+        let args = Array::of2(&JsValue::from_str(source), flags);
+        // `Reflect.construct` catches the SyntaxError of a bad pattern.
+        Reflect::construct(ctor, &args)
+            .ok()
+            .map(JsCast::unchecked_into)
+    })
 }
