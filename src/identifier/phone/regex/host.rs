@@ -19,6 +19,7 @@ use std::cell::RefCell;
 use js_sys::{Array, Function, Reflect, RegExp};
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::super::concat;
 use super::{Match, RegexError};
 
 /// A compiled pattern's host objects.
@@ -54,7 +55,7 @@ impl Regex {
     ///
     /// A [`RegexError`] when the host's `RegExp` refuses the pattern.
     pub(crate) fn new(pattern: &str) -> Result<Regex, RegexError> {
-        let full = compile(&["^(?:", pattern, ")$"].concat()).ok_or(RegexError {
+        let full = compile(&concat(&["^(?:", pattern, ")$"])).ok_or(RegexError {
             at: 0,
             what: "not a pattern the host's RegExp accepts",
         })?;
@@ -87,7 +88,7 @@ impl Regex {
             let entry = c.get_mut(self.id)?;
             if entry.prefix.is_none() {
                 // The pattern compiled in full form, so this one compiles too.
-                entry.prefix = compile(&["^(?:", &entry.pattern, ")"].concat());
+                entry.prefix = compile(&concat(&["^(?:", &entry.pattern, ")"]));
             }
             entry.prefix.as_ref()?.exec(subject)
         })?;
