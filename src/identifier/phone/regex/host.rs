@@ -16,8 +16,8 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Reflect, RegExp};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::{Array, Reflect, RegExp};
+use wasm_bindgen::prelude::*;
 
 use super::super::concat;
 use super::{Match, RegexError};
@@ -35,11 +35,19 @@ struct Compiled {
 
 thread_local! {
     static COMPILED: RefCell<Vec<Compiled>> = const { RefCell::new(Vec::new()) };
-    /// The host's `RegExp` constructor and the flags `"d"` (group spans).
-    static HOST: Option<(Function, JsValue)> = Reflect::get(&js_sys::global(), &JsValue::from_str("RegExp"))
-        .ok()
-        .and_then(|f| f.dyn_into().ok())
-        .map(|ctor| (ctor, JsValue::from_str("d")));
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The host's `RegExp`, for a constructor that reports a refused
+    /// pattern (`js_sys::RegExp::new` does not).
+    #[wasm_bindgen(js_name = RegExp)]
+    type HostRegExp;
+
+    /// `new RegExp(source, flags)`; `Err` with the `SyntaxError` of a
+    /// pattern the host refuses.
+    #[wasm_bindgen(constructor, js_class = "RegExp", catch)]
+    fn new(source: &str, flags: &str) -> Result<HostRegExp, JsValue>;
 }
 
 /// A compiled pattern: an index into `COMPILED`.
@@ -112,14 +120,10 @@ fn span(pair: JsValue) -> Option<(usize, usize)> {
     Some((at(0)?, at(1)?))
 }
 
-/// `new RegExp(source, "d")`; `None` when the host refuses it.
+/// `new RegExp(source, "d")` (`d`: group spans); `None` when the host
+/// refuses it.
 fn compile(source: &str) -> Option<RegExp> {
-    HOST.with(|host| {
-        let (ctor, flags) = host.as_ref()?;
-        let args = Array::of2(&JsValue::from_str(source), flags);
-        // `Reflect.construct` catches the SyntaxError of a bad pattern.
-        Reflect::construct(ctor, &args)
-            .ok()
-            .map(JsCast::unchecked_into)
-    })
+    HostRegExp::new(source, "d")
+        .ok()
+        .map(JsCast::unchecked_into)
 }
