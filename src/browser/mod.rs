@@ -12,6 +12,12 @@
 
 pub mod phone;
 
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::identifier::{Identifier, IdentifierError, ParseOptions, Region};
+use crate::password::{estimate, Policy};
+
 /// The npm package's allocator (feature `small-allocator`): talc instead of
 /// std's dlmalloc, about 1.7 KB gzipped less. Only `scripts/build-pkg.sh`
 /// turns it on: a library does not choose the global allocator of the
@@ -21,12 +27,6 @@ pub mod phone;
 #[cfg(feature = "small-allocator")]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
-use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::prelude::*;
-
-use crate::identifier::{Identifier, IdentifierError, ParseOptions, Region};
-use crate::password::{estimate, Policy};
 
 /// `validate(input, region)`: the kind and canonical form of what a user
 /// typed into the identifier field.

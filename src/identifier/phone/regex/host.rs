@@ -2,7 +2,7 @@
 //! libphonenumber's patterns with the semantics of the engine it replaces
 //! (a backtracking engine: alternatives left to right, greedy quantifiers,
 //! `\d` as `[0-9]`, `$` as the end of the subject), so the browser leaves
-//! that engine out (about 1 KB gzipped; docs/browser-size.md).
+//! that engine out (about 1.3 KB gzipped; docs/browser-size.md).
 //!
 //! Patterns are wrapped as `^(?:p)$` for full matches and `^(?:p)` for
 //! prefix matches (the latter compiled on first use), with the `d` flag so
@@ -27,8 +27,8 @@ struct Compiled {
     /// `^(?:p)$`, compiled with the pattern (which checks it).
     full: RegExp,
     /// `^(?:p)`, compiled on the first prefix match: most patterns are only
-    /// ever matched in full, and each `RegExp` made from wasm costs a few
-    /// calls across the boundary (a table has about 1,800 patterns).
+    /// ever matched in full, so this halves the `RegExp`s made while a table
+    /// (about 1,800 patterns) loads.
     prefix: Option<RegExp>,
     pattern: Box<str>,
 }
