@@ -82,16 +82,19 @@ rm -rf "$build/browser" "$build/captcha"
 # The browser entry is built with `-C panic=immediate-abort` and a standard
 # library compiled to match (`-Z build-std`): a panic becomes a bare `unreachable`
 # trap, so no panic message, location or formatting code is linked (about
-# 3.4 KB gzipped less; docs/browser-size.md). Both are nightly-only flags;
+# 3.4 KB gzipped less; docs/browser-size.md). `-Z location-detail=none`
+# drops the file names that `#[track_caller]` code still records (another
+# 0.2 KB, and no build machine paths in the wasm). All are nightly-only flags;
 # RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them, as tools/fuzz.sh
 # does for cargo-fuzz. It is set for this one build only, and the build has a
 # target directory of its own, so the flags (which rebuild std) never mix
 # with the artefacts of other builds. Needs the `rust-src` component
-# (scripts/setup.sh adds it). The library itself never panics on input
-# (it refuses with a code), so nothing is lost but unreachable messages.
+# (scripts/setup.sh adds it). Behaviour is as before: on wasm32 a panic
+# message had nowhere to go (stderr writes nothing there) and the call
+# trapped; it still traps, now without building the message.
 log "wasm-pack: browser entry (features: browser, small-allocator; panic=immediate-abort, build-std)"
 RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=target/wasm-immediate-abort \
-  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
   wasm_pack browser resetflow browser,small-allocator -Zbuild-std=std,panic_abort
 log "wasm-pack: captcha entry (features: js-captcha)"
 wasm_pack captcha resetflow_captcha js-captcha

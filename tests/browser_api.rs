@@ -108,8 +108,12 @@ fn is_region_knows_iso_codes_with_a_numbering_plan() {
 /// `checkPassword(password, confirm, identifiers)` as (score, hints, error),
 /// checking the shape on the way.
 fn password(pw: &str, confirm: &str, ids: &[&str]) -> (u32, Vec<String>, Option<String>) {
-    let out: JsValue =
-        check_password(pw, confirm, ids.iter().map(|s| (*s).to_owned()).collect()).into();
+    let ids: Array = ids.iter().map(|s| JsValue::from_str(s)).collect();
+    password_with(pw, confirm, &ids)
+}
+
+fn password_with(pw: &str, confirm: &str, ids: &Array) -> (u32, Vec<String>, Option<String>) {
+    let out: JsValue = check_password(pw, confirm, ids).into();
     assert_eq!(keys(&out), ["error", "hints", "score"], "{pw:?}");
     let score = get(&out, "score").as_f64().expect("score is a number");
     let hints = get(&out, "hints");
@@ -175,6 +179,21 @@ fn check_password_scores_hints_and_verdict() {
     assert_eq!(
         password("xjane.doe2024!", "xjane.doe2024!", &ids),
         expect(0, &["identifier"], Some("contains_identifier"))
+    );
+    // Elements of `identifiers` that are not strings are passed over.
+    let mixed = Array::of3(
+        &JsValue::from_f64(100_000_001.0),
+        &JsValue::NULL,
+        &JsValue::from_str("jane.doe@example.com"),
+    );
+    assert_eq!(
+        password_with("xjane.doe2024!", "xjane.doe2024!", &mixed),
+        expect(0, &["identifier"], Some("contains_identifier"))
+    );
+    let numbers = Array::of1(&JsValue::from_f64(100_000_001.0));
+    assert_eq!(
+        password_with("x100000001y!Q", "x100000001y!Q", &numbers).2,
+        None
     );
     // Compared after lower-casing.
     assert_eq!(

@@ -12,6 +12,12 @@
 
 pub mod phone;
 
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use crate::identifier::{Identifier, IdentifierError, ParseOptions, Region};
+use crate::password::{estimate, Policy};
+
 /// The npm package's allocator (feature `small-allocator`): talc instead of
 /// std's dlmalloc, about 1.7 KB gzipped less. Only `scripts/build-pkg.sh`
 /// turns it on: a library does not choose the global allocator of the
@@ -21,12 +27,6 @@ pub mod phone;
 #[cfg(feature = "small-allocator")]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
-use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::prelude::*;
-
-use crate::identifier::{Identifier, IdentifierError, ParseOptions, Region};
-use crate::password::{estimate, Policy};
 
 /// `validate(input, region)`: the kind and canonical form of what a user
 /// typed into the identifier field.
@@ -76,9 +76,10 @@ pub fn is_region(tag: &str) -> bool {
 /// password and guidance for the strength meter, recomputed as the user
 /// types.
 ///
-/// `identifiers` are the forms of the account's identifiers the user might
-/// reuse (e-mail, its local part, phone number, national digits, account
-/// ID), as the flow gives them.
+/// `identifiers` is an array of the forms of the account's identifiers the
+/// user might reuse (e-mail, its local part, phone number, national digits,
+/// account ID), as the flow gives them; elements that are not strings are
+/// ignored.
 ///
 /// Returns `{ score, hints, error }`:
 ///
@@ -93,7 +94,10 @@ pub fn is_region(tag: &str) -> bool {
 ///   package leaves the list out (`docs/browser-size.md`) and the server
 ///   applies it on submit.
 #[wasm_bindgen(js_name = checkPassword)]
-pub fn check_password(password: &str, confirm: &str, identifiers: Vec<String>) -> Object {
+pub fn check_password(password: &str, confirm: &str, identifiers: &Array) -> Object {
+    // An `Array` rather than `Vec<String>`: the glue then passes one
+    // reference instead of converting each element (less JS and wasm).
+    let identifiers: Vec<String> = identifiers.iter().filter_map(|v| v.as_string()).collect();
     let ids: Vec<&str> = identifiers.iter().map(String::as_str).collect();
     let strength = estimate(password, &ids);
     let hints: Array = strength

@@ -11,7 +11,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use super::regex::{Regex, RegexError};
-use super::{NumberType, Region};
+use super::{concat, NumberType, Region};
 use crate::digits::push_decimal;
 
 /// The table in use: the bundled one, or the one given to
@@ -355,12 +355,12 @@ fn opt_regex(s: &str, what: &str) -> Result<Option<Regex>, String> {
 }
 
 fn regex_err(what: &str, pattern: &str, e: &RegexError) -> String {
-    [what, " pattern \"", pattern, "\": ", &e.message()].concat()
+    concat(&[what, " pattern \"", pattern, "\": ", &e.message()])
 }
 
 /// `what "field"`: a message quoting the field at fault.
 fn quoted(what: &str, field: &str) -> String {
-    [what, " \"", field, "\""].concat()
+    concat(&[what, " \"", field, "\""])
 }
 
 fn opt_str(s: &str) -> Option<Box<str>> {
@@ -387,7 +387,7 @@ fn parse_record(line: &str) -> Result<Territory, String> {
     let flag = |s: &str, what: &str| match s {
         "0" => Ok(false),
         "1" => Ok(true),
-        _ => Err(quoted(&["bad ", what, " flag"].concat(), s)),
+        _ => Err(quoted(&concat(&["bad ", what, " flag"]), s)),
     };
     let lengths = |s: &str| Lengths::parse(s).ok_or_else(|| quoted("bad length list", s));
     let mut t = Territory {

@@ -53,7 +53,9 @@ pub(super) fn is_calling_code(cc: u16) -> bool {
 pub(super) fn calling_code(region: Region) -> Option<u16> {
     PLANS
         .iter()
-        .find(|(_, regions)| regions.split(' ').any(|r| r == region.as_str()))
+        // Bytes, not `region.as_str()`: its UTF-8 check is more code in the
+        // browser build than this whole function.
+        .find(|(_, regions)| regions.split(' ').any(|r| r.as_bytes() == region.0))
         .map(|&(cc, _)| cc)
 }
 

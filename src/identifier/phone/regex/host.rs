@@ -2,11 +2,11 @@
 //! libphonenumber's patterns with the semantics of the engine it replaces
 //! (a backtracking engine: alternatives left to right, greedy quantifiers,
 //! `\d` as `[0-9]`, `$` as the end of the subject), so the browser leaves
-//! that engine out (about 1 KB gzipped; docs/browser-size.md).
+//! that engine out (about 1.3 KB gzipped; docs/browser-size.md).
 //!
 //! Patterns are wrapped as `^(?:p)$` for full matches and `^(?:p)` for
-//! prefix matches, compiled with the `d` flag so that a match reports the
-//! span of each group. JS values are not `Sync`, so they cannot live in the
+//! prefix matches (the latter compiled on first use), with the `d` flag so
+//! that a match reports the span of each group. JS values are not `Sync`, so they cannot live in the
 //! metadata's `static`; they live in a per-thread list (wasm32 has one
 //! thread) and a [`Regex`] is an index into it. Nothing is ever removed:
 //! a table is installed once for the life of the page.
@@ -16,14 +16,38 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Reflect, RegExp};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::{Array, Reflect, RegExp};
+use wasm_bindgen::prelude::*;
 
+use super::super::concat;
 use super::{Match, RegexError};
 
+/// A compiled pattern's host objects.
+struct Compiled {
+    /// `^(?:p)$`, compiled with the pattern (which checks it).
+    full: RegExp,
+    /// `^(?:p)`, compiled on the first prefix match: most patterns are only
+    /// ever matched in full, so this halves the `RegExp`s made while a table
+    /// (about 1,800 patterns) loads.
+    prefix: Option<RegExp>,
+    pattern: Box<str>,
+}
+
 thread_local! {
-    /// Each compiled pattern as (full match, prefix match).
-    static COMPILED: RefCell<Vec<(RegExp, RegExp)>> = const { RefCell::new(Vec::new()) };
+    static COMPILED: RefCell<Vec<Compiled>> = const { RefCell::new(Vec::new()) };
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The host's `RegExp`, for a constructor that reports a refused
+    /// pattern (`js_sys::RegExp::new` does not).
+    #[wasm_bindgen(js_name = RegExp)]
+    type HostRegExp;
+
+    /// `new RegExp(source, flags)`; `Err` with the `SyntaxError` of a
+    /// pattern the host refuses.
+    #[wasm_bindgen(constructor, js_class = "RegExp", catch)]
+    fn new(source: &str, flags: &str) -> Result<HostRegExp, JsValue>;
 }
 
 /// A compiled pattern: an index into `COMPILED`.
@@ -39,11 +63,17 @@ impl Regex {
     ///
     /// A [`RegexError`] when the host's `RegExp` refuses the pattern.
     pub(crate) fn new(pattern: &str) -> Result<Regex, RegexError> {
-        let full = compile(&["^(?:", pattern, ")$"].concat())?;
-        let prefix = compile(&["^(?:", pattern, ")"].concat())?;
+        let full = compile(&concat(&["^(?:", pattern, ")$"])).ok_or(RegexError {
+            at: 0,
+            what: "not a pattern the host's RegExp accepts",
+        })?;
         Ok(COMPILED.with(|c| {
             let mut c = c.borrow_mut();
-            c.push((full, prefix));
+            c.push(Compiled {
+                full,
+                prefix: None,
+                pattern: pattern.into(),
+            });
             Regex { id: c.len() - 1 }
         }))
     }
@@ -53,7 +83,7 @@ impl Regex {
         COMPILED.with(|c| {
             c.borrow()
                 .get(self.id)
-                .is_some_and(|(full, _)| full.test(subject))
+                .is_some_and(|e| e.full.test(subject))
         })
     }
 
@@ -61,8 +91,15 @@ impl Regex {
     /// its end (Java `lookingAt()`). `subject` is ASCII (the phone parser
     /// passes digits), so the host's UTF-16 offsets are byte offsets.
     pub(crate) fn match_prefix(&self, subject: &str) -> Option<Match> {
-        let found =
-            COMPILED.with(|c| c.borrow().get(self.id).and_then(|(_, p)| p.exec(subject)))?;
+        let found = COMPILED.with(|c| {
+            let mut c = c.borrow_mut();
+            let entry = c.get_mut(self.id)?;
+            if entry.prefix.is_none() {
+                // The pattern compiled in full form, so this one compiles too.
+                entry.prefix = compile(&concat(&["^(?:", &entry.pattern, ")"]));
+            }
+            entry.prefix.as_ref()?.exec(subject)
+        })?;
         let indices: Array = Reflect::get(&found, &JsValue::from_str("indices"))
             .ok()?
             .dyn_into()
@@ -83,19 +120,10 @@ fn span(pair: JsValue) -> Option<(usize, usize)> {
     Some((at(0)?, at(1)?))
 }
 
-/// `new RegExp(source, "d")`, or the error the engine would give.
-fn compile(source: &str) -> Result<RegExp, RegexError> {
-    let refused = RegexError {
-        at: 0,
-        what: "not a pattern the host's RegExp accepts",
-    };
-    let ctor: Function = Reflect::get(&js_sys::global(), &JsValue::from_str("RegExp"))
+/// `new RegExp(source, "d")` (`d`: group spans); `None` when the host
+/// refuses it.
+fn compile(source: &str) -> Option<RegExp> {
+    HostRegExp::new(source, "d")
         .ok()
-        .and_then(|f| f.dyn_into().ok())
-        .ok_or_else(|| refused.clone())?;
-    let args = Array::of2(&JsValue::from_str(source), &JsValue::from_str("d"));
-    // `Reflect.construct` catches the SyntaxError of a bad pattern.
-    Reflect::construct(&ctor, &args)
         .map(JsCast::unchecked_into)
-        .map_err(|_| refused)
 }
