@@ -11,9 +11,13 @@
 #   .            --no-default-features --features browser,small-allocator
 #                (resetflow_bg.wasm; panic=immediate-abort, see below)
 #   ./captcha    --no-default-features --features js-captcha  (captcha/resetflow_captcha_bg.wasm)
-# The package is wasm-pack's JS glue plus pkg-template/: package.json (merged
-# with the version, licence and repository from Cargo.toml), the entry
-# modules, hand-written typings, the README and the stylesheet.
+# The package is pkg-template/ (package.json merged with the version, licence
+# and repository from Cargo.toml; the entry modules, the hand-written
+# typings, the README and the stylesheet) plus, for the browser entry:
+# index.js bundled with wasm-pack's JS glue and minified by esbuild (pinned in
+# tools/npm), with a source map; and the locale modules locales/<tag>.js made
+# by tools/make_locales.mjs from `cargo run --example messages` (the library's
+# messages) and pkg-template/locales/<tag>.json (the form's texts).
 # wasm-pack must find wasm-bindgen (the version in Cargo.lock) on PATH; it
 # never downloads it (scripts/setup.sh installs both).
 #
@@ -65,13 +69,6 @@ wasm_pack() { # out-dir out-name features [cargo args...]
     --no-opt --no-pack --no-gitignore --out-dir "$build/$out" --out-name "$name" \
     -- --no-default-features --features "$features" --locked "$@"
 }
-# The JS glue without the doc comments wasm-bindgen copies into it from the
-# Rust docs (about 1.2 KB gzipped): the package's typings and README are
-# hand-written (pkg-template/), and nobody reads the glue.
-strip_jsdoc() { # in out
-  awk '/^ *\/\*\*/ { doc = 1 } !doc { print } doc && /\*\// { doc = 0 }' "$1" >"$2"
-  node --check "$2"
-}
 wasm_opt() { # in out
   tools/npm/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-reference-types \
     --enable-multivalue --enable-mutable-globals --enable-nontrapping-float-to-int \
@@ -107,15 +104,14 @@ mkdir -p "$stage/captcha"
 log "wasm-opt -Oz"
 wasm_opt "$build/browser/resetflow_bg.wasm" "$stage/resetflow_bg.wasm"
 wasm_opt "$build/captcha/resetflow_captcha_bg.wasm" "$stage/captcha/resetflow_captcha_bg.wasm"
-strip_jsdoc "$build/browser/resetflow.js" "$stage/resetflow.js"
+# (bundled into index.js and minified below)
+cp "$build/browser/resetflow.js" "$stage/"
 cp "$build/captcha/resetflow_captcha.js" "$stage/captcha/"
-# JS snippets of `#[wasm_bindgen(inline_js / module)]`, if the form uses any.
-for entry in browser captcha; do
-  if [ -d "$build/$entry/snippets" ]; then
-    dest=$stage; [ "$entry" = captcha ] && dest=$stage/captcha
-    cp -r "$build/$entry/snippets" "$dest/"
-  fi
-done
+# JS snippets of `#[wasm_bindgen(inline_js / module)]`, if the captcha
+# entry uses any (the browser entry's are bundled into index.js below).
+if [ -d "$build/captcha/snippets" ]; then
+  cp -r "$build/captcha/snippets" "$stage/captcha/"
+fi
 
 # The browser entry: the hand-written index.js (the RecoveryForm and the
 # validateIdentifier wrapper) over wasm-bindgen's glue, and the locale
@@ -136,12 +132,7 @@ sed 's|sourceMappingURL=bundle\.js\.map|sourceMappingURL=index.js.map|' "$stage/
 mv "$stage/bundle.js.map" "$stage/index.js.map"
 rm "$stage/bundle.js" "$stage/resetflow.js"
 cp pkg-template/captcha/index.js pkg-template/captcha/node.js pkg-template/captcha/index.d.ts "$stage/captcha/"
-cp pkg-template/README.md LICENSE-MIT LICENSE-APACHE "$stage/"
-if [ -f pkg-template/resetflow.css ]; then
-  cp pkg-template/resetflow.css "$stage/"
-else
-  log "not yet written: pkg-template/resetflow.css"
-fi
+cp pkg-template/README.md pkg-template/resetflow.css LICENSE-MIT LICENSE-APACHE "$stage/"
 cp src/identifier/phone/metadata.tsv "$stage/phone-metadata.tsv"
 
 # package.json: the template, with Cargo.toml's version, licence and
