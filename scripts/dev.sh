@@ -6,7 +6,7 @@
 #
 # The package (www/pkg/) is built first by scripts/build-pkg.sh, which does
 # nothing when its inputs have not changed; the tools it needs (the wasm32
-# target, wasm-pack, wasm-bindgen) are installed by scripts/setup.sh when
+# target and rust-src, wasm-pack, wasm-bindgen) are installed by scripts/setup.sh when
 # missing.
 #
 #   scripts/dev.sh [extra `resetflow serve` options]
@@ -16,7 +16,8 @@ cd "$(dirname "$0")/.."
 # build-pkg.sh skips the build itself when none of its inputs changed.
 if [[ -x scripts/build-pkg.sh ]]; then
   if ! command -v wasm-pack >/dev/null || ! command -v wasm-bindgen >/dev/null ||
-    ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown ||
+    ! rustup component list --installed 2>/dev/null | grep -qx rust-src; then
     scripts/setup.sh
   fi
   scripts/build-pkg.sh
