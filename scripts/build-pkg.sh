@@ -57,7 +57,7 @@ if [ "${FORCE:-0}" != 1 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ] 
 fi
 
 # --- wasm ------------------------------------------------------------------
-if [ ! -x tools/npm/node_modules/.bin/wasm-opt ]; then
+if [ ! -x tools/npm/node_modules/.bin/wasm-opt ] || [ ! -x tools/npm/node_modules/.bin/esbuild ]; then
   log "npm ci (tools/npm)"
   (cd tools/npm && npm ci --no-audit --no-fund --loglevel=error)
 fi
