@@ -1,5 +1,5 @@
 // Compile-only test of the RecoveryForm typings and the event map
-// augmentation (tools/check_pkg.sh, when the package has the form).
+// augmentation (tools/check_pkg.sh).
 import { RecoveryForm } from "resetflow";
 import type { RecoveryFormOptions, RecoveryStep } from "resetflow";
 
