@@ -35,14 +35,22 @@ fn main() {
     for locale in Locale::ALL {
         let mut pairs: Vec<(&str, &str)> = Vec::new();
         pairs.extend(ErrorKind::ALL.iter().map(|k| (k.code(), k.message(locale))));
-        pairs.extend(PasswordError::ALL.iter().map(|e| (e.code(), e.message(locale))));
+        pairs.extend(
+            PasswordError::ALL
+                .iter()
+                .map(|e| (e.code(), e.message(locale))),
+        );
         pairs.extend(FlowError::ALL.iter().map(|e| (e.code(), e.message(locale))));
         pairs.extend(Hint::ALL.iter().map(|h| (h.code(), h.message(locale))));
         let body: Vec<String> = pairs
             .iter()
             .map(|(code, message)| format!("  {}: {}", json(code), json(message)))
             .collect();
-        locales.push(format!("{}: {{\n{}\n}}", json(locale.as_str()), body.join(",\n")));
+        locales.push(format!(
+            "{}: {{\n{}\n}}",
+            json(locale.as_str()),
+            body.join(",\n")
+        ));
     }
     println!("{{\n{}\n}}", locales.join(",\n"));
 }
