@@ -1,65 +1,47 @@
-// Shortens the import and export names of the browser entry's wasm module
-// and rewrites wasm-bindgen's JS glue to match.
+// Rewrites wasm-bindgen's JS glue for a wasm module whose import and export
+// names binaryen has shortened.
 //
-//   node tools/wasm_names.mjs <in.wasm> <out.wasm> <glue.js>
+//   wasm-opt --minify-imports-and-exports-and-modules -o out.wasm in.wasm >names.json
+//   node tools/wasm_names.mjs names.json out.wasm glue.js
 //
 // wasm-bindgen names every import after the JS it calls plus a hash
 // (`__wbg_normalize_2d352f86793b4b5f`) and the glue names them the same, so
-// each name is in the package twice, hash and all: about 0.7 KB of the
-// gzipped wasm and 0.3 KB of the gzipped JS, for nothing a page needs.
-// Binaryen's `--minify-imports-and-exports-and-modules` renames them to `a`,
-// `b`, ... and prints the old and new names; this script applies that map to
-// the glue: the import object's keys and module name, and the `wasm.<export>`
-// calls. It fails, leaving the glue as it was, when a name of the map is not
-// where the glue should have it or when an old name is left over, so a
-// change in wasm-bindgen's output stops the build instead of breaking the
-// module at start-up.
-import { execFileSync } from "node:child_process";
+// each name is in the package twice, hash and all: 0.6 KB of the gzipped
+// wasm and 0.4 KB of the gzipped JS, for nothing a page needs. Binaryen
+// renames them to `a`, `b`, ... and prints the old and new names; this
+// script applies that map to the glue (scripts/build-pkg.sh runs both): the
+// import object's keys and module name, and the `wasm.<export>` calls. It
+// fails, leaving the glue as it was, when a name of the map is not where the
+// glue should have it or when an old name is left over, so a change in
+// wasm-bindgen's output stops the build instead of breaking the module at
+// start-up.
 import { readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 
-const [input, output, gluePath] = process.argv.slice(2);
+const [mapPath, wasmPath, gluePath] = process.argv.slice(2);
 if (!gluePath) {
-  console.error("usage: node tools/wasm_names.mjs <in.wasm> <out.wasm> <glue.js>");
+  console.error("usage: node tools/wasm_names.mjs <names.json> <renamed.wasm> <glue.js>");
   process.exit(2);
 }
-const wasmOpt = join(dirname(fileURLToPath(import.meta.url)), "npm/node_modules/.bin/wasm-opt");
-const features = [
-  "--enable-bulk-memory",
-  "--enable-sign-ext",
-  "--enable-reference-types",
-  "--enable-multivalue",
-  "--enable-mutable-globals",
-  "--enable-nontrapping-float-to-int",
-];
-const printed = execFileSync(
-  wasmOpt,
-  [...features, "--minify-imports-and-exports-and-modules", "-o", output, input],
-  { encoding: "utf8" },
-);
 // { "imports": [[module, old, new], ...], "exports": [[old, new], ...] }
-const map = JSON.parse(printed);
+const map = JSON.parse(readFileSync(mapPath, "utf8"));
 
 const fail = (message) => {
   console.error(`wasm_names: ${message}`);
   process.exit(1);
 };
 const escape = (s) => s.replace(/[$.*+?^()[\]{}|\\]/g, "\\$&");
-// The module name after renaming, from the module itself.
-const renamed = new WebAssembly.Module(readFileSync(output));
+// The module name after renaming, from the module itself (the map has the
+// old module names only).
+const renamed = new WebAssembly.Module(readFileSync(wasmPath));
 const newModules = new Set(WebAssembly.Module.imports(renamed).map((i) => i.module));
 if (newModules.size > 1) fail(`expected one import module, found ${[...newModules].join(", ")}`);
 const [newModule] = newModules;
 
 let glue = readFileSync(gluePath, "utf8");
-const replace = (pattern, replacement, what, { atLeastOnce = true } = {}) => {
-  let count = 0;
-  glue = glue.replace(pattern, (...match) => {
-    count += 1;
-    return typeof replacement === "function" ? replacement(...match) : replacement;
-  });
-  if (atLeastOnce && count === 0) fail(`${what} is not in the glue`);
+// Replaces every match of `pattern`; fails when there is none.
+const replace = (pattern, replacement, what) => {
+  if (!pattern.test(glue)) fail(`${what} is not in the glue`);
+  glue = glue.replace(pattern, replacement);
 };
 
 for (const module of new Set(map.imports.map(([module]) => module))) {
@@ -71,9 +53,7 @@ for (const [, from, to] of map.imports) {
 }
 for (const [from, to] of map.exports) {
   // Exports the glue never calls (there are a few) need no rewriting.
-  replace(new RegExp(`\\bwasm\\.${escape(from)}\\b`, "g"), `wasm.${to}`, `export ${from}`, {
-    atLeastOnce: false,
-  });
+  glue = glue.replace(new RegExp(`\\bwasm\\.${escape(from)}\\b`, "g"), `wasm.${to}`);
 }
 // Nothing may be left under an old name.
 for (const [, from] of map.imports) {
